@@ -1,0 +1,94 @@
+"""Configuration from the environment. GRANTS_ENV picks development (default), production or testing."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("GRANTS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _development_secret_key() -> str:
+    """Generated once and kept in instance/, so sessions survive a restart."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE_DIR / 'grants.db'}"
+    # Heroku-style URLs and plain postgresql:// go through psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    LANGUAGES = ("nl", "en")
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # one 10 MB attachment and the form around it
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    PASSWORD_RESET_MAX_AGE = 3600
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25") or 25)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Plan Samenleven <noreply@plansamenleven.example>")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    BASE_URL = os.environ.get("BASE_URL", "")
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False  # plain http on localhost
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    SECRET_KEY = "test-secret-key"
+    MAIL_SERVER = ""
+
+
+def load_config(env: str | None = None) -> dict:
+    env = env or os.environ.get("GRANTS_ENV", "development")
+    cls = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}.get(env)
+    if cls is None:
+        raise RuntimeError(f"GRANTS_ENV must be development, production or testing, not {env!r}")
+    values = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    values["GRANTS_ENV"] = env
+    values["SQLALCHEMY_DATABASE_URI"] = _database_url()
+    secret = os.environ.get("SECRET_KEY", "").strip()
+    if secret:
+        values["SECRET_KEY"] = secret
+    elif env == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (GRANTS_ENV=production).")
+    elif env == "development":
+        values["SECRET_KEY"] = _development_secret_key()
+    return values

@@ -1,0 +1,109 @@
+"""Grant-call management for the Flemish Plan Samenleven project calls."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def _select_locale() -> str:
+    from flask import current_app
+    lang = session.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    from config import BASE_DIR, load_config
+
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
+                static_folder=str(BASE_DIR / "static"), instance_path=str(BASE_DIR / "instance"))
+    env = (overrides or {}).get("GRANTS_ENV")
+    app.config.update(load_config(env))
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Meld u aan om deze pagina te zien."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from . import models  # noqa: F401  (the whole schema, for Alembic)
+    from . import mail  # noqa: F401  (delivery after commit)
+    from .accounts.views import bp as accounts_bp, load_user
+    from .exports.api import bp as api_bp
+    from .applications.views import bp as applications_bp
+    from .audit.views import bp as audit_bp
+    from .calls.views import bp as calls_bp
+    from .main.views import bp as main_bp
+    from .organisations.views import bp as organisations_bp
+
+    login_manager.user_loader(load_user)
+    for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
+
+    from .cli import register_cli
+    register_cli(app)
+    from .templating import register_template_helpers
+    register_template_helpers(app)
+    _register_error_pages(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        return response
+
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Ongeldige aanvraag", "Uw aanvraag kon niet worden verwerkt."),
+        403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+        404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u hebt er geen toegang toe."),
+        405: ("Niet toegestaan", "Deze actie is hier niet mogelijk."),
+        413: ("Bestand te groot", "Het verstuurde bestand of formulier is te groot (hoogstens 10 MB per bijlage)."),
+        429: ("Te veel pogingen", "U hebt te veel pogingen gedaan. Probeer het later opnieuw."),
+        500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw; "
+                                  "blijft het probleem, neem dan contact op met het agentschap."),
+    }
+
+    def render_error(code: int, detail: str | None = None):
+        title, text = messages[code]
+        if _wants_json():
+            return jsonify({"error": title, "detail": detail or text}), code
+        return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+    for code in messages:
+        app.register_error_handler(code, lambda exc, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc):
+        return render_error(400, "Het formulier is verlopen of onvolledig verstuurd (beveiligingscode ontbreekt). "
+                                 "Laad de pagina opnieuw en probeer nog eens.")
+
+    @app.errorhandler(500)
+    def _server_error(exc):
+        db.session.rollback()
+        return render_error(500)
+
+    @app.context_processor
+    def _inject_user():
+        return {"current_user": current_user}

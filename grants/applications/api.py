@@ -1,0 +1,1 @@
+"""Read-only API endpoints for applications (attached to the api blueprint)."""

@@ -1,0 +1,1 @@
+"""Read-only API endpoints for calls (attached to the api blueprint)."""

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import Money, UTCDateTime, enum_column
+from ..extensions import db
+from ..timeutil import utcnow
+from .rules import CofinancingKind, CofinancingRule
+from .states import CallKind, CallStatus, SelectionMode, TriggerKind
+
+call_allowed_organisations = sa.Table(
+    "call_allowed_organisations",
+    db.metadata,
+    sa.Column("call_id", sa.ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Call(db.Model):
+    """A project call with all of its rules."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        sa.CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
+        sa.CheckConstraint("envelope > 0", name="envelope_positive"),
+        sa.CheckConstraint("max_amount > 0", name="max_amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[CallKind] = mapped_column(enum_column(CallKind, "call_kind"))
+    status: Mapped[CallStatus] = mapped_column(enum_column(CallStatus, "call_status"), default=CallStatus.DRAFT)
+    selection_mode: Mapped[SelectionMode] = mapped_column(enum_column(SelectionMode, "selection_mode"))
+    dossier_prefix: Mapped[str] = mapped_column(sa.String(10), default="PS")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    envelope: Mapped[Decimal] = mapped_column(Money)
+    max_amount: Mapped[Decimal] = mapped_column(Money)
+    max_amount_per_year: Mapped[Decimal | None] = mapped_column(Money)
+    min_duration_months: Mapped[int | None] = mapped_column()
+    max_duration_months: Mapped[int | None] = mapped_column()
+    renewable_times: Mapped[int] = mapped_column(default=0)
+    project_start: Mapped[date | None] = mapped_column(sa.Date)
+    # Eligibility
+    allowed_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    partnerships_allowed: Mapped[bool] = mapped_column(default=True)
+    one_application_per_organisation: Mapped[bool] = mapped_column(default=True)
+    # Co-financing
+    cofinancing_kind: Mapped[CofinancingKind] = mapped_column(
+        enum_column(CofinancingKind, "cofinancing_kind"), default=CofinancingKind.NONE)
+    cofinancing_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(9, 4))
+    waiver_allowed: Mapped[bool] = mapped_column(default=False)
+    eligible_cost_categories: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Jury
+    jurors_per_application: Mapped[int] = mapped_column(default=3)
+    jurors_see_other_scores: Mapped[bool] = mapped_column(default=False)
+    # Follow-up: months after the project start when a report is due; the final report always.
+    report_months: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Rules are locked once an application is submitted; unlocking is an audited admin action.
+    rules_unlocked_reason: Mapped[str | None] = mapped_column(sa.Text)
+    previous_round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calls.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    criteria = relationship("Criterion", back_populates="call", order_by="Criterion.position",
+                            cascade="all, delete-orphan")
+    kpis = relationship("CallKpi", back_populates="call", order_by="CallKpi.position",
+                        cascade="all, delete-orphan")
+    tranches = relationship("PaymentTranche", back_populates="call", order_by="PaymentTranche.position",
+                            cascade="all, delete-orphan")
+    exclusions = relationship("CallExclusion", back_populates="call", cascade="all, delete-orphan")
+    allowed_organisations = relationship("Organisation", secondary=call_allowed_organisations,
+                                         order_by="Organisation.name")
+    previous_round = relationship("Call", remote_side=[id])
+
+    @property
+    def cofinancing_rule(self) -> CofinancingRule:
+        return CofinancingRule(self.cofinancing_kind, self.cofinancing_value, self.waiver_allowed)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != CallStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Call {self.id} {self.title!r} {self.status}>"
+
+
+class CallExclusion(db.Model):
+    """An organisation that may not apply, with the reason (e.g. funded in the previous round)."""
+
+    __tablename__ = "call_exclusions"
+    __table_args__ = (sa.UniqueConstraint("call_id", "organisation_id", name="uq_call_exclusions_call_organisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+
+    call = relationship("Call", back_populates="exclusions")
+    organisation = relationship("Organisation", lazy="joined")
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (
+        sa.CheckConstraint("weight > 0", name="weight_positive"),
+        sa.CheckConstraint("scale_max > scale_min", name="scale_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    scale_min: Mapped[int] = mapped_column(default=0)
+    scale_max: Mapped[int] = mapped_column(default=10)
+    required: Mapped[bool] = mapped_column(default=True)
+
+    call = relationship("Call", back_populates="criteria")
+
+
+class CallKpi(db.Model):
+    __tablename__ = "call_kpis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    unit: Mapped[str] = mapped_column(sa.String(60), default="")
+    maximum: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+
+    call = relationship("Call", back_populates="kpis")
+
+
+class PaymentTranche(db.Model):
+    __tablename__ = "payment_tranches"
+    __table_args__ = (sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(sa.String(100))
+    percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    trigger: Mapped[TriggerKind] = mapped_column(enum_column(TriggerKind, "tranche_trigger"))
+
+    call = relationship("Call", back_populates="tranches")

@@ -1,0 +1,468 @@
+"""The rules of a project call, as pure functions.
+
+Co-financing, eligibility, submission deadlines and dossier numbers. Nothing
+here touches Flask or the database, so every rule can be tested with the real
+figures of the agency's calls. Money is exact Decimal; comparisons are made on
+the exact values and only the amounts shown to people are rounded to the cent.
+"""
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from types import MappingProxyType
+
+from grants.money import CENT, format_eur
+from grants.organisations.labels import ORGANISATION_KIND_LABELS
+from grants.timeutil import as_utc, describe_remaining, format_local
+
+__all__ = [
+    "ORGANISATION_KIND_LABELS",
+    "Applicant",
+    "CofinancingCheck",
+    "CofinancingKind",
+    "CofinancingRule",
+    "EligibilityResult",
+    "EligibilityRule",
+    "WaiverStatus",
+    "check_cofinancing",
+    "check_eligibility",
+    "check_totals_add_up",
+    "deadline_message",
+    "format_dossier_number",
+    "format_percentage",
+    "maximum_subsidy_for",
+    "minimum_own_contribution",
+    "organisation_kind_label",
+    "submission_open",
+    "totals_mismatch_message",
+]
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+_PRECISION = 50  # far beyond cents, so divisions are exact where it matters
+
+
+# --------------------------------------------------------------------------- co-financing
+
+
+class CofinancingKind(enum.StrEnum):
+    """How a call asks the applicant to pay part of the project."""
+
+    NONE = "none"
+    MULTIPLE_OF_SUBSIDY = "multiple_of_subsidy"  # own >= k x subsidy (action plan: k = 1)
+    SHARE_OF_TOTAL_COST = "share_of_total_cost"  # own >= p% of total cost (regie-role: p = 20)
+    SUBSIDY_MAX_SHARE = "subsidy_max_share"  # subsidy <= p% of total eligible cost (EU fund: p = 75)
+
+
+class WaiverStatus(enum.StrEnum):
+    """Where a request to deviate from the co-financing rule stands."""
+
+    NONE = "none"
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+def _decimal(value: Decimal | int | str, what: str) -> Decimal:
+    """Money and percentages are exact; a float here is a programming error."""
+    if isinstance(value, float | bool):
+        raise TypeError(f"{what} moet een Decimal zijn, geen {type(value).__name__}.")
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _amount(value: Decimal | int | str, what: str) -> Decimal:
+    amount = _decimal(value, what)
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"{what.capitalize()} mag niet negatief zijn.")
+    return amount
+
+
+def _round_up(value: Decimal) -> Decimal:
+    """A minimum shown in cents must still satisfy the rule: round towards +inf."""
+    return value.quantize(CENT, rounding=ROUND_CEILING)
+
+
+def _round_down(value: Decimal) -> Decimal:
+    """A maximum shown in cents must still satisfy the rule: round towards -inf."""
+    return value.quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def format_percentage(value: Decimal) -> str:
+    """20 -> '20%', 33.5 -> '33,5%' (no exponent, Dutch decimal comma)."""
+    if value == value.to_integral_value():
+        return f"{int(value)}%"
+    return f"{value.normalize():f}".replace(".", ",") + "%"
+
+
+def _format_factor(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class CofinancingRule:
+    """The co-financing rule of a call; `value` is k (multiple) or p (percent)."""
+
+    kind: CofinancingKind
+    value: Decimal | None = None
+    waiver_allowed: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse rules that cannot be applied, so a bad call is caught when it is set up."""
+        kind = CofinancingKind(self.kind)
+        object.__setattr__(self, "kind", kind)
+        if kind is CofinancingKind.NONE:
+            return
+        if self.value is None:
+            raise ValueError("Vul de waarde van de cofinancieringsregel in.")
+        value = _decimal(self.value, "De waarde van de cofinancieringsregel")
+        object.__setattr__(self, "value", value)
+        if not value.is_finite() or value <= 0:
+            raise ValueError("De waarde van de cofinancieringsregel moet groter dan nul zijn.")
+        if kind is CofinancingKind.SHARE_OF_TOTAL_COST and value >= HUNDRED:
+            raise ValueError("Het aandeel van de eigen bijdrage moet kleiner dan 100% zijn.")
+        if kind is CofinancingKind.SUBSIDY_MAX_SHARE and value > HUNDRED:
+            raise ValueError("Het aandeel van de subsidie kan niet meer dan 100% zijn.")
+
+    @property
+    def _v(self) -> Decimal:
+        assert self.value is not None  # guaranteed by __post_init__ for every kind but NONE
+        return self.value
+
+    def describe(self) -> str:
+        """One plain Dutch sentence for the call page and the application form."""
+        if self.kind is CofinancingKind.NONE:
+            return "Geen cofinanciering vereist."
+        sentence = self._describe_rule()
+        if self.waiver_allowed:
+            sentence += " Een gemotiveerde afwijking kan worden aangevraagd."
+        return sentence
+
+    def _describe_rule(self) -> str:
+        value = self._v
+        if self.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
+            if value == 1:
+                return "Uw eigen bijdrage is minstens gelijk aan de gevraagde subsidie."
+            if value < 1:
+                share = format_percentage(value * HUNDRED)
+                return f"Uw eigen bijdrage is minstens {share} van de gevraagde subsidie."
+            return f"Uw eigen bijdrage is minstens {_format_factor(value)} keer de gevraagde subsidie."
+        if self.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
+            return f"Uw eigen bijdrage is minstens {format_percentage(value)} van de totale projectkost."
+        return f"De subsidie bedraagt hoogstens {format_percentage(value)} van de totale subsidiabele kost."
+
+
+@dataclass(frozen=True)
+class CofinancingCheck:
+    """Outcome of a co-financing check, with the figures the form shows."""
+
+    ok: bool
+    minimum_own: Decimal
+    maximum_subsidy: Decimal | None
+    shortfall: Decimal
+    waived: bool
+    message: str
+
+
+def minimum_own_contribution(
+    rule: CofinancingRule,
+    subsidy: Decimal,
+    other_funding: Decimal = ZERO,
+    *,
+    total_cost: Decimal | None = None,
+) -> Decimal:
+    """Smallest own contribution that satisfies the rule, rounded up to the cent.
+
+    Without a stated total, the total is subsidy + other funding + own
+    contribution, so for a share of the total own >= p(subsidy + other)/(100 - p)
+    (60.000 at 20% -> 15.000). A stated total only matters for a share of the
+    total cost; for a maximum subsidy share the subsidy itself is what is limited.
+    """
+    subsidy = _amount(subsidy, "de subsidie")
+    other = _amount(other_funding, "de andere financiering")
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        exact = _exact_minimum_own(rule, subsidy, other, total_cost)
+    return _round_up(max(exact, ZERO))
+
+
+def _exact_minimum_own(rule: CofinancingRule, subsidy: Decimal, other: Decimal,
+                       total_cost: Decimal | None) -> Decimal:
+    if rule.kind is CofinancingKind.NONE:
+        return ZERO
+    value = rule._v
+    if rule.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
+        return value * subsidy
+    if rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
+        if total_cost is not None:
+            return value * _amount(total_cost, "de totale kost") / HUNDRED
+        return value * (subsidy + other) / (HUNDRED - value)
+    return subsidy * (HUNDRED - value) / value - other
+
+
+def maximum_subsidy_for(rule: CofinancingRule, total_cost: Decimal) -> Decimal:
+    """Largest subsidy for a project of this total cost without other funding (rounded down)."""
+    total = _amount(total_cost, "de totale kost")
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        if rule.kind is CofinancingKind.NONE:
+            exact = total
+        elif rule.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
+            exact = total / (1 + rule._v)  # subsidy + k x subsidy <= total
+        elif rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
+            exact = total * (HUNDRED - rule._v) / HUNDRED
+        else:
+            exact = total * rule._v / HUNDRED
+    return _round_down(exact)
+
+
+def _rule_met(rule: CofinancingRule, subsidy: Decimal, own: Decimal, total: Decimal) -> bool:
+    """Exact comparison, multiplied out so that nothing is divided or rounded."""
+    if rule.kind is CofinancingKind.NONE:
+        return True
+    value = rule._v
+    if rule.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
+        return own >= value * subsidy
+    if rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
+        return own * HUNDRED >= value * total
+    return subsidy * HUNDRED <= value * total
+
+
+def _maximum_subsidy_in_check(rule: CofinancingRule, own: Decimal, total: Decimal) -> Decimal | None:
+    """The subsidy limit where the rule fixes one: total share, or own contribution / k."""
+    if rule.kind is CofinancingKind.SUBSIDY_MAX_SHARE:
+        return maximum_subsidy_for(rule, total)
+    if rule.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
+        with localcontext() as ctx:
+            ctx.prec = _PRECISION
+            return _round_down(own / rule._v)
+    return None
+
+
+def check_cofinancing(
+    rule: CofinancingRule,
+    *,
+    subsidy: Decimal,
+    own_contribution: Decimal,
+    other_funding: Decimal = ZERO,
+    total_cost: Decimal | None = None,
+    waiver: WaiverStatus = WaiverStatus.NONE,
+) -> CofinancingCheck:
+    """Does the budget meet the call's co-financing rule? Exact, with a Dutch explanation.
+
+    An accepted waiver makes a failing check pass (only where the rule allows
+    waivers); a requested one does not yet. Waivers on other rules are ignored.
+    """
+    subsidy = _amount(subsidy, "de subsidie")
+    own = _amount(own_contribution, "de eigen bijdrage")
+    other = _amount(other_funding, "de andere financiering")
+    total = subsidy + own + other if total_cost is None else _amount(total_cost, "de totale kost")
+    waiver = WaiverStatus(waiver)
+
+    met = _rule_met(rule, subsidy, own, total)
+    minimum = minimum_own_contribution(rule, subsidy, other, total_cost=total_cost)
+    maximum = _maximum_subsidy_in_check(rule, own, total)
+    shortfall = ZERO if met else max(minimum - own, ZERO)
+    waived = not met and rule.waiver_allowed and waiver is WaiverStatus.ACCEPTED
+
+    message = _outcome_message(rule, met, subsidy=subsidy, own=own, total=total,
+                               minimum=minimum, maximum=maximum, shortfall=shortfall)
+    if not met and rule.waiver_allowed:
+        message += " " + _WAIVER_SENTENCES[waiver]
+    return CofinancingCheck(ok=met or waived, minimum_own=minimum, maximum_subsidy=maximum,
+                            shortfall=shortfall, waived=waived, message=message)
+
+
+_WAIVER_SENTENCES = {
+    WaiverStatus.NONE: "U kunt een gemotiveerde afwijking aanvragen.",
+    WaiverStatus.REQUESTED: "De gevraagde afwijking wacht op de beslissing van het agentschap.",
+    WaiverStatus.ACCEPTED: "Het agentschap heeft een afwijking toegestaan.",
+    WaiverStatus.REFUSED: "Het agentschap heeft de gevraagde afwijking geweigerd.",
+}
+
+
+def _outcome_message(rule: CofinancingRule, met: bool, *, subsidy: Decimal, own: Decimal, total: Decimal,
+                     minimum: Decimal, maximum: Decimal | None, shortfall: Decimal) -> str:
+    """The Dutch sentence for the form, with the amounts that explain the outcome."""
+    if rule.kind is CofinancingKind.NONE:
+        return "Geen cofinanciering vereist."
+    if rule.kind is CofinancingKind.SUBSIDY_MAX_SHARE:
+        share = format_percentage(rule._v)
+        if met:
+            return (f"De gevraagde subsidie van {format_eur(subsidy)} is hoogstens {share} van de totale "
+                    f"subsidiabele kost van {format_eur(total)} (maximaal {format_eur(maximum)}).")
+        return (f"De gevraagde subsidie van {format_eur(subsidy)} is meer dan {share} van de totale "
+                f"subsidiabele kost van {format_eur(total)}: hoogstens {format_eur(maximum)} is toegelaten.")
+    if rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
+        basis = f"{format_percentage(rule._v)} van de totale projectkost van {format_eur(total)}"
+        if met:
+            return f"De eigen bijdrage van {format_eur(own)} is minstens {basis}."
+        return (f"De eigen bijdrage van {format_eur(own)} is minder dan {basis}: minstens "
+                f"{format_eur(minimum)} is vereist (tekort: {format_eur(shortfall)}).")
+    if met:
+        return f"De eigen bijdrage van {format_eur(own)} volstaat: minstens {format_eur(minimum)} is vereist."
+    return (f"De eigen bijdrage van {format_eur(own)} is te laag: minstens {format_eur(minimum)} "
+            f"is vereist (tekort: {format_eur(shortfall)}).")
+
+
+# --------------------------------------------------------------------------- totals
+
+
+def check_totals_add_up(parts: Sequence[Decimal], stated_total: Decimal) -> Decimal:
+    """Sum of the parts minus the stated total, exactly (0 when they agree).
+
+    Agency texts contain typing errors (1.606.641,63 for 1.606.647,63); the
+    difference is shown rather than silently trusting either figure.
+    """
+    total = _decimal(stated_total, "Het totaal")
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return sum((_decimal(part, "Een bedrag") for part in parts), ZERO) - total
+
+
+def totals_mismatch_message(parts: Sequence[Decimal], stated_total: Decimal) -> str | None:
+    """Dutch warning when the parts do not add up to the stated total, else None."""
+    difference = check_totals_add_up(parts, stated_total)
+    if difference == 0:
+        return None
+    parts_sum = difference + _decimal(stated_total, "Het totaal")
+    direction = "te veel" if difference > 0 else "te weinig"
+    return (f"De bedragen tellen op tot {format_eur(parts_sum)}, niet tot het vermelde totaal van "
+            f"{format_eur(stated_total)} ({format_eur(abs(difference))} {direction}).")
+
+
+# --------------------------------------------------------------------------- eligibility
+
+
+def organisation_kind_label(kind: str) -> str:
+    """Dutch name of an organisation kind; an unknown code is shown as it is."""
+    return ORGANISATION_KIND_LABELS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class EligibilityRule:
+    """Who may apply to a call."""
+
+    allowed_kinds: frozenset[str]
+    allow_list: frozenset[int] = frozenset()  # organisation ids; empty means no list
+    exclusions: Mapping[int, str] = field(default_factory=dict, hash=False)  # id -> Dutch reason
+    partnerships_allowed: bool = True
+    one_application_per_organisation: bool = True
+
+    def __post_init__(self) -> None:
+        """Freeze the collections, so a rule cannot change after it has been checked."""
+        object.__setattr__(self, "allowed_kinds", frozenset(self.allowed_kinds))
+        object.__setattr__(self, "allow_list", frozenset(self.allow_list))
+        object.__setattr__(self, "exclusions", MappingProxyType(dict(self.exclusions)))
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The organisation that wants to apply."""
+
+    organisation_id: int
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """ok, or the Dutch reasons why not (all of them, not just the first)."""
+
+    ok: bool
+    reasons: tuple[str, ...]
+
+
+def check_eligibility(
+    rule: EligibilityRule,
+    applicant: Applicant,
+    *,
+    existing_applications: int = 0,
+    as_partnership: bool = False,
+) -> EligibilityResult:
+    """May this organisation apply? Every failing condition gives its own reason."""
+    if existing_applications < 0:
+        raise ValueError("Het aantal bestaande aanvragen kan niet negatief zijn.")
+    reasons: list[str] = []
+    if applicant.kind not in rule.allowed_kinds:
+        reasons.append(_kind_reason(rule, applicant.kind))
+    if rule.allow_list and applicant.organisation_id not in rule.allow_list:
+        reasons.append(f"{applicant.name} staat niet op de lijst van organisaties die voor deze "
+                       "oproep mogen indienen.")
+    if applicant.organisation_id in rule.exclusions:
+        reason = rule.exclusions[applicant.organisation_id].strip().rstrip(".")
+        reasons.append(f"{applicant.name} is uitgesloten van deze oproep: {reason}.")
+    if rule.one_application_per_organisation and existing_applications > 0:
+        reasons.append(f"{applicant.name} heeft al een aanvraag voor deze oproep; "
+                       "per organisatie is maar één aanvraag toegelaten.")
+    if as_partnership and not rule.partnerships_allowed:
+        reasons.append("Deze oproep staat geen aanvragen in samenwerkingsverband toe.")
+    return EligibilityResult(ok=not reasons, reasons=tuple(reasons))
+
+
+def _kind_reason(rule: EligibilityRule, kind: str) -> str:
+    """Name the refused kind and the allowed ones, in the order of the label list."""
+    allowed = [label for code, label in ORGANISATION_KIND_LABELS.items() if code in rule.allowed_kinds]
+    allowed += sorted(code for code in rule.allowed_kinds if code not in ORGANISATION_KIND_LABELS)
+    sentence = f"Deze oproep staat niet open voor het type organisatie '{organisation_kind_label(kind)}'."
+    if allowed:
+        sentence += f" Toegelaten: {', '.join(allowed)}."
+    return sentence
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def _require_aware(moment: datetime, what: str) -> datetime:
+    """A naive datetime is ambiguous (UTC or Brussels?), so deadlines refuse it."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} moet een tijdzone hebben.")
+    return as_utc(moment)
+
+
+def submission_open(opens_at: datetime, closes_at: datetime, now: datetime) -> bool:
+    """Open iff opens_at <= now < closes_at: at the closing instant itself it is closed."""
+    opens = _require_aware(opens_at, "Het openingstijdstip")
+    closes = _require_aware(closes_at, "Het sluitingstijdstip")
+    return opens <= _require_aware(now, "Het huidige tijdstip") < closes
+
+
+def _local_day_and_time(moment: datetime) -> str:
+    return f"{format_local(moment, '%d-%m-%Y')} om {format_local(moment, '%H:%M')}"
+
+
+def deadline_message(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
+    """Where the submission period stands, in Dutch and Brussels time.
+
+    The time left is real elapsed time (computed in UTC), so a deadline across
+    the switch to or from summer time is counted correctly.
+    """
+    opens = _require_aware(opens_at, "Het openingstijdstip")
+    closes = _require_aware(closes_at, "Het sluitingstijdstip")
+    current = _require_aware(now, "Het huidige tijdstip")
+    if current < opens:
+        return f"De oproep opent op {_local_day_and_time(opens)}."
+    if current >= closes:
+        return f"De indieningstermijn is afgelopen op {_local_day_and_time(closes)}."
+    # under a second left still reads as 'nog 1 min.', never as 'afgelopen' while open
+    remaining = describe_remaining(max(closes - current, timedelta(seconds=1)))
+    return f"{remaining[0].upper()}{remaining[1:]} om in te dienen."
+
+
+# --------------------------------------------------------------------------- dossier numbers
+
+
+def format_dossier_number(prefix: str, year: int, sequence: int) -> str:
+    """'TG', 2017, 7 -> 'TG-2017-0007': sortable within a year, readable on the phone."""
+    prefix = prefix.strip()
+    if not prefix or any(char.isspace() or char == "-" for char in prefix):
+        raise ValueError("Het voorvoegsel van het dossiernummer moet één woord zonder streepjes zijn.")
+    if not 1000 <= year <= 9999:
+        raise ValueError("Het jaar van het dossiernummer moet vier cijfers hebben.")
+    if sequence < 1:
+        raise ValueError("Het volgnummer van een dossier begint bij 1.")
+    return f"{prefix}-{year}-{sequence:04d}"

@@ -1,0 +1,54 @@
+"""Column types shared by every part: exact money, UTC instants, enums by value."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+from .money import to_cents
+
+
+class Money(TypeDecorator):
+    """Numeric(12, 2) that always hands back a Decimal rounded to the cent."""
+
+    impl = sa.Numeric(12, 2, asdecimal=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else to_cents(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else to_cents(Decimal(value))
+
+
+class UTCDateTime(TypeDecorator):
+    """Stored as naive UTC (SQLite has no time zones); read back as aware UTC."""
+
+    impl = sa.DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    """An enum stored by value in a VARCHAR with a named CHECK constraint (portable)."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

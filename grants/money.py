@@ -1,0 +1,80 @@
+"""Exact euro amounts: Decimal in, Decimal out, never float."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # what Numeric(12, 2) holds
+
+_DUTCH_GROUPED = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+(,\d{1,2})?$", re.ASCII)
+_DOT_DECIMAL = re.compile(r"^\d+(\.\d{1,2})?$", re.ASCII)
+_COMMA_DECIMAL = re.compile(r"^\d+(,\d{1,2})?$", re.ASCII)
+_EN_GROUPED = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d{1,2})?$", re.ASCII)
+
+
+class AmountError(ValueError):
+    """The text is not an amount in euro; the message is Dutch and shown to the user."""
+
+
+def to_cents(value: Decimal | int | str) -> Decimal:
+    """Round an exact value to whole cents (half up, as the agency counts)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str | None, *, allow_negative: bool = False) -> Decimal:
+    """Read an amount as people type it: 25000, 25.000, 25.000,50, 25000,50, 25000.50.
+
+    A dot followed by exactly three digits is a thousands separator (Dutch habit);
+    a dot with one or two digits is a decimal point.
+    """
+    if text is None:
+        raise AmountError("Vul een bedrag in.")
+    cleaned = text.strip().replace("\u20ac", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        raise AmountError("Vul een bedrag in.")
+    negative = cleaned.startswith("-")
+    if negative:
+        cleaned = cleaned[1:]
+    if _DUTCH_GROUPED.match(cleaned):
+        normal = cleaned.replace(".", "").replace(",", ".")
+    elif _EN_GROUPED.match(cleaned):
+        normal = cleaned.replace(",", "")
+    elif _DOT_DECIMAL.match(cleaned):
+        normal = cleaned
+    elif _COMMA_DECIMAL.match(cleaned):
+        normal = cleaned.replace(",", ".")
+    else:
+        raise AmountError("Geef een bedrag in euro, bijvoorbeeld 25.000,00 (hoogstens twee cijfers na de komma).")
+    try:
+        amount = Decimal(normal)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns above exclude this
+        raise AmountError("Geef een geldig bedrag in euro.") from exc
+    if negative:
+        if not allow_negative:
+            raise AmountError("Een bedrag mag niet negatief zijn.")
+        amount = -amount
+    if abs(amount) > MAX_AMOUNT:
+        raise AmountError("Dit bedrag is te groot.")
+    return to_cents(amount)
+
+
+def format_eur(amount: Decimal | int | None, *, unit: bool = True) -> str:
+    """25000 -> '25.000,00 EUR' (Dutch grouping)."""
+    if amount is None:
+        return ""
+    value = to_cents(amount)
+    sign = "-" if value < 0 else ""
+    whole, _, cents = f"{abs(value):.2f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = f"{sign}{'.'.join(groups)},{cents}"
+    return f"{text} EUR" if unit else text
+
+
+def api_amount(amount: Decimal | None) -> str | None:
+    """Amounts in the API: decimal strings with two decimals."""
+    return None if amount is None else f"{to_cents(amount):.2f}"
