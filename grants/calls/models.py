@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
 from ..timeutil import utcnow
-from .rules import CofinancingKind, CofinancingRule
+from .rules import CofinancingKind, CofinancingRule, EligibilityRule, submission_open
 from .states import CallKind, CallStatus, SelectionMode, TriggerKind
 
 call_allowed_organisations = sa.Table(
@@ -84,6 +84,20 @@ class Call(db.Model):
     @property
     def cofinancing_rule(self) -> CofinancingRule:
         return CofinancingRule(self.cofinancing_kind, self.cofinancing_value, self.waiver_allowed)
+
+    def eligibility_rule(self) -> EligibilityRule:
+        """The call's eligibility as the pure rule (loads the allow-list and exclusions)."""
+        return EligibilityRule(
+            allowed_kinds=frozenset(self.allowed_kinds or ()),
+            allow_list=frozenset(o.id for o in self.allowed_organisations),
+            exclusions={e.organisation_id: e.reason for e in self.exclusions},
+            partnerships_allowed=self.partnerships_allowed,
+            one_application_per_organisation=self.one_application_per_organisation,
+        )
+
+    def is_open_at(self, now: datetime) -> bool:
+        """Submissions are accepted: published, and opens_at <= now < closes_at."""
+        return self.status == CallStatus.PUBLISHED and submission_open(self.opens_at, self.closes_at, now)
 
     @property
     def is_public(self) -> bool:
