@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..forms_common import REQUIRED
@@ -57,16 +57,29 @@ class UserForm(FlaskForm):
     name = StringField("Naam", filters=[lambda v: v.strip() if v else v],
                        validators=[Length(max=200, message="Hoogstens 200 tekens.")])
     role = SelectField("Rol", choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
-    organisations = SelectMultipleField("Organisaties", coerce=int, validate_choice=True)
+    organisation_codes = TextAreaField(
+        "Organisaties", validators=[Length(max=2000, message="Hoogstens 2000 tekens.")],
+        description="Eén REFNIS-code (gemeente, bv. 44021 voor Gent) of ondernemingsnummer per regel. "
+                    "Een jurylid dat lid is van een aanvragende organisatie heeft een belangenconflict.")
     active = BooleanField("Actief", default=True)
     send_invitation = BooleanField("Uitnodiging per e-mail versturen", default=True)
 
-    def __init__(self, *args, organisation_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations.choices = list(organisation_choices)
-        self.organisations.gettext = None
+    organisation_ids: list[int]
 
-    def validate_organisations(self, field) -> None:
-        valid = {value for value, _ in self.organisations.choices}
-        if any(value not in valid for value in field.data or []):
-            raise ValidationError("Onbekende organisatie gekozen.")
+    def validate_organisation_codes(self, field) -> None:
+        from ..organisations.operations import find_organisation_by_code
+
+        self.organisation_ids = []
+        unknown = []
+        for code in (field.data or "").replace(",", "\n").splitlines():
+            code = code.strip()
+            if not code:
+                continue
+            org = find_organisation_by_code(code)
+            if org is None:
+                unknown.append(code[:20])
+            elif org.id not in self.organisation_ids:
+                self.organisation_ids.append(org.id)
+        if unknown:
+            raise ValidationError("Onbekende organisatie: " + ", ".join(unknown) +
+                                  ". Geef een REFNIS-code van 5 cijfers of een ondernemingsnummer.")

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
-from ..organisations.models import Organisation
 from .access import admin_required
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, UserForm
 from .models import Role, User
@@ -106,12 +105,6 @@ def set_language():
 
 # --- admin: users -----------------------------------------------------------------------------
 
-def _organisation_choices():
-    rows = db.session.execute(sa.select(Organisation.id, Organisation.name, Organisation.refnis, Organisation.kbo)
-                              .order_by(Organisation.name)).all()
-    return [(row.id, f"{row.name} ({row.refnis or row.kbo or '-'})") for row in rows]
-
-
 @bp.route("/admin/users")
 @admin_required
 def users():
@@ -130,11 +123,11 @@ def users():
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @admin_required
 def new_user():
-    form = UserForm(organisation_choices=_organisation_choices())
+    form = UserForm()
     if form.validate_on_submit():
         try:
             user = create_user(email=form.email.data, name=form.name.data or "", role=Role(form.role.data),
-                               organisation_ids=form.organisations.data, invite=form.send_invitation.data,
+                               organisation_ids=form.organisation_ids, invite=form.send_invitation.data,
                                actor=current_user)
         except AccountError as exc:
             form.email.errors.append(str(exc))
@@ -150,15 +143,15 @@ def new_user():
 @admin_required
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user, organisation_choices=_organisation_choices())
+    form = UserForm(obj=user)
     del form.send_invitation
     if request.method == "GET":
-        form.organisations.data = [o.id for o in user.organisations]
+        form.organisation_codes.data = "\n".join(o.code for o in user.organisations)
         form.role.data = user.role.value
     if form.validate_on_submit():
         try:
             update_user(user, email=form.email.data, name=form.name.data or "", role=Role(form.role.data),
-                        active=form.active.data, organisation_ids=form.organisations.data, actor=current_user)
+                        active=form.active.data, organisation_ids=form.organisation_ids, actor=current_user)
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:

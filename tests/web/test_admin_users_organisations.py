@@ -15,7 +15,7 @@ def test_admin_invites_a_user_who_chooses_a_password(logged_in, municipalities, 
     admin_browser, admin = logged_in("admin")
     gent = db.session.scalar(sa.select(Organisation).where(Organisation.refnis == "44021"))
     response = admin_browser.post("/admin/users/new", {
-        "email": "Els@Gent.be", "name": "Els", "role": "applicant", "organisations": [str(gent.id)],
+        "email": "Els@Gent.be", "name": "Els", "role": "applicant", "organisation_codes": "44021",
         "active": "y", "send_invitation": "y"}, token_from="/admin/users/new")
     assert response.status_code == 302, response.get_data(as_text=True)
     user = db.session.scalar(sa.select(User).where(User.email == "els@gent.be"))
@@ -36,10 +36,11 @@ def test_admin_invites_a_user_who_chooses_a_password(logged_in, municipalities, 
 def test_user_form_validation_in_dutch_keeps_input(logged_in):
     browser, _ = logged_in("admin")
     response = browser.post("/admin/users/new", {"email": "not-an-email", "name": "Ann <b>", "role": "juror",
-                                                 "organisations": ["999999"]}, token_from="/admin/users/new")
+                                                 "organisation_codes": "99999\nabc"}, token_from="/admin/users/new")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Geef een geldig e-mailadres" in html
+    assert "Onbekende organisatie: 99999, abc" in html
     assert 'value="Ann &lt;b&gt;"' in html  # kept, escaped
     response = browser.post("/admin/users/new", {"email": "x@y.be", "name": "x" * 500, "role": "wizard"},
                             token_from="/admin/users/new")
@@ -63,7 +64,7 @@ def test_admin_changes_role_and_organisations_with_history(logged_in, factory, m
     antwerpen = db.session.scalar(sa.select(Organisation).where(Organisation.refnis == "11002"))
     url = f"/admin/users/{user.id}"
     response = browser.post(url, {"email": user.email, "name": "Jan", "role": "juror",
-                                  "organisations": [str(antwerpen.id)], "active": "y"}, token_from=url)
+                                  "organisation_codes": "11002\n", "active": "y"}, token_from=url)
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.role == Role.JUROR and user.organisation_ids == {antwerpen.id}
