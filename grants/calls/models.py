@@ -9,7 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
 from ..timeutil import utcnow
-from .rules import CofinancingKind, CofinancingRule, EligibilityRule, submission_open
+from .rules import (
+    CofinancingKind, CofinancingRule, EligibilityRule, cost_category_label, deadline_message, describe_allowed_kinds,
+    describe_report_months, submission_open,
+)
 from .states import CallKind, CallStatus, SelectionMode, TriggerKind
 
 call_allowed_organisations = sa.Table(
@@ -63,6 +66,8 @@ class Call(db.Model):
     report_months: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     # Rules are locked once an application is submitted; unlocking is an audited admin action.
     rules_unlocked_reason: Mapped[str | None] = mapped_column(sa.Text)
+    rules_unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rules_unlocked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     previous_round_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calls.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -80,6 +85,7 @@ class Call(db.Model):
     allowed_organisations = relationship("Organisation", secondary=call_allowed_organisations,
                                          order_by="Organisation.name")
     previous_round = relationship("Call", remote_side=[id])
+    rules_unlocked_by = relationship("User", foreign_keys=[rules_unlocked_by_id])
 
     @property
     def cofinancing_rule(self) -> CofinancingRule:
@@ -102,6 +108,47 @@ class Call(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != CallStatus.DRAFT
+
+    def can_view(self, user) -> bool:
+        """Published (or later) calls are public; drafts only for the agency's admins."""
+        return self.is_public or bool(getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False))
+
+    def is_upcoming_at(self, now: datetime) -> bool:
+        """Published, but the submission period has not started yet."""
+        return self.status == CallStatus.PUBLISHED and now < self.opens_at
+
+    def deadline_passed_at(self, now: datetime) -> bool:
+        return now >= self.closes_at
+
+    def deadline_message(self, now: datetime | None = None) -> str:
+        """Where the submission period stands, in Dutch (Brussels time)."""
+        if self.status not in (CallStatus.DRAFT, CallStatus.PUBLISHED):
+            return f"De indiening is afgesloten (status: {self.status.label})."
+        return deadline_message(self.opens_at, self.closes_at, now or utcnow())
+
+    @property
+    def rules_unlocked(self) -> bool:
+        return self.rules_unlocked_at is not None
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((c.weight for c in self.criteria), Decimal(0))
+
+    @property
+    def tranche_total(self) -> Decimal:
+        return sum((t.percent for t in self.tranches), Decimal(0))
+
+    @property
+    def allowed_kinds_text(self) -> str:
+        return describe_allowed_kinds(self.allowed_kinds or [])
+
+    @property
+    def report_months_text(self) -> str:
+        return describe_report_months(self.report_months or [])
+
+    @property
+    def cost_category_labels(self) -> list[str]:
+        return [cost_category_label(code) for code in (self.eligible_cost_categories or [])]
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.title!r} {self.status}>"

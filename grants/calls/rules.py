@@ -38,6 +38,16 @@ __all__ = [
     "organisation_kind_label",
     "submission_open",
     "totals_mismatch_message",
+    # describing and checking a call's set-up
+    "COST_CATEGORY_LABELS",
+    "amounts_problem",
+    "cost_category_label",
+    "describe_allowed_kinds",
+    "describe_report_months",
+    "join_nl",
+    "period_problem",
+    "tranches_problem",
+    "weights_problem",
 ]
 
 ZERO = Decimal(0)
@@ -466,3 +476,98 @@ def format_dossier_number(prefix: str, year: int, sequence: int) -> str:
     if sequence < 1:
         raise ValueError("Het volgnummer van een dossier begint bij 1.")
     return f"{prefix}-{year}-{sequence:04d}"
+
+
+# --------------------------------------------------------------------------- describing a call in plain Dutch
+
+# Cost categories a call can declare eligible (codes stored on the call, labels shown).
+COST_CATEGORY_LABELS: dict[str, str] = {
+    # the same codes and names as grants.applications.rules (budget lines use these codes)
+    "staff": "personeelskosten",
+    "operating": "werkingskosten",
+    "communication": "communicatie en promotie",
+    "external_services": "externe dienstverlening",
+    "travel": "verplaatsingskosten",
+    "investment": "investeringen",
+    "overhead": "overhead- en structurele kosten",
+}
+
+
+def cost_category_label(code: str) -> str:
+    return COST_CATEGORY_LABELS.get(code, code)
+
+
+def join_nl(items: Sequence[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b en c'."""
+    items = [item for item in items if item]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def describe_allowed_kinds(kinds: Sequence[str]) -> str:
+    """Who may apply, in the order of the label list: 'gemeente, vzw De Rand en ...'."""
+    ordered = [label for code, label in ORGANISATION_KIND_LABELS.items() if code in set(kinds)]
+    ordered += sorted(code for code in kinds if code not in ORGANISATION_KIND_LABELS)
+    return join_nl(ordered)
+
+
+def describe_report_months(months: Sequence[int]) -> str:
+    """[6, 12] -> 'na 6 en 12 maanden, en een eindverslag'."""
+    if not months:
+        return "een eindverslag na afloop van het project"
+    return f"na {join_nl([str(m) for m in sorted(months)])} maanden, en een eindverslag na afloop van het project"
+
+
+def weights_problem(weights: Sequence[Decimal]) -> str | None:
+    """Criteria weights are positive and add up to 100 (percent); Dutch message if not."""
+    if any(_decimal(w, "Een gewicht") <= 0 for w in weights):
+        return "Elk gewicht moet groter dan nul zijn."
+    total = sum((_decimal(w, "Een gewicht") for w in weights), ZERO)
+    if weights and total != HUNDRED:
+        return f"De gewichten tellen op tot {_format_factor(total)}; samen moeten ze 100 zijn."
+    return None
+
+
+def tranches_problem(percentages: Sequence[Decimal]) -> str | None:
+    """Payment tranches are each in (0, 100] and add up to exactly 100%; Dutch message if not."""
+    values = [_decimal(p, "Een percentage") for p in percentages]
+    if any(p <= 0 or p > HUNDRED for p in values):
+        return "Elk percentage moet groter dan 0 en hoogstens 100 zijn."
+    total = sum(values, ZERO)
+    if values and total != HUNDRED:
+        return f"De betalingsschijven tellen op tot {format_percentage(total)}; samen moeten ze 100% zijn."
+    return None
+
+
+def amounts_problem(envelope: Decimal | None, max_amount: Decimal | None,
+                    max_amount_per_year: Decimal | None = None) -> dict[str, str]:
+    """Budget figures that do not fit together, by field name, in Dutch."""
+    problems: dict[str, str] = {}
+    if envelope is not None and envelope <= 0:
+        problems["envelope"] = "Het budget van de oproep moet groter dan nul zijn."
+    if max_amount is not None and max_amount <= 0:
+        problems["max_amount"] = "Het maximumbedrag per aanvraag moet groter dan nul zijn."
+    if max_amount_per_year is not None and max_amount_per_year <= 0:
+        problems["max_amount_per_year"] = "Het maximumbedrag per jaar moet groter dan nul zijn."
+    if "envelope" not in problems and "max_amount" not in problems and envelope is not None \
+            and max_amount is not None and envelope < max_amount:
+        problems["envelope"] = (f"Het budget van de oproep ({format_eur(envelope)}) is kleiner dan het "
+                                f"maximumbedrag per aanvraag ({format_eur(max_amount)}).")
+    if "max_amount_per_year" not in problems and max_amount_per_year is not None and max_amount is not None \
+            and max_amount > 0 and max_amount_per_year > max_amount:
+        problems["max_amount_per_year"] = (f"Het maximum per jaar ({format_eur(max_amount_per_year)}) kan niet "
+                                           f"hoger zijn dan het maximum per aanvraag ({format_eur(max_amount)}).")
+    return problems
+
+
+def period_problem(opens_at: datetime, closes_at: datetime) -> str | None:
+    """The submission period must end after it starts (compared as instants)."""
+    opens = _require_aware(opens_at, "Het openingstijdstip")
+    closes = _require_aware(closes_at, "Het sluitingstijdstip")
+    if closes <= opens:
+        return (f"De sluiting ({_local_day_and_time(closes)}) moet na de opening "
+                f"({_local_day_and_time(opens)}) liggen.")
+    return None

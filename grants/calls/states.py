@@ -78,3 +78,62 @@ class TriggerKind(enum.StrEnum):
     def label(self) -> str:
         return {"award": "bij toekenning", "report_approved": "na goedkeuring van een tussentijds verslag",
                 "final_report": "na goedkeuring van het eindverslag"}[self.value]
+
+
+# --------------------------------------------------------------------------- lifecycle actions
+
+# The admin's verbs, each a move to one target status (the only names the views accept).
+CALL_ACTIONS: dict[str, CallStatus] = {
+    "publish": CallStatus.PUBLISHED,
+    "close": CallStatus.CLOSED,
+    "reopen": CallStatus.PUBLISHED,
+    "start_review": CallStatus.UNDER_REVIEW,
+    "decide": CallStatus.DECIDED,
+    "archive": CallStatus.ARCHIVED,
+}
+
+CALL_ACTION_LABELS: dict[str, str] = {
+    "publish": "Publiceren",
+    "close": "Indiening afsluiten",
+    "reopen": "Opnieuw openen",
+    "start_review": "Beoordeling starten",
+    "decide": "Als beslist markeren",
+    "archive": "Archiveren",
+}
+
+
+def action_allowed(action: str, current: CallStatus) -> bool:
+    """Is this verb a move the lifecycle allows from the current status?
+
+    'publish' is the first publication (from draft) and 'reopen' the way back from
+    closed: both lead to published, but they are different decisions.
+    """
+    target = CALL_ACTIONS.get(action)
+    if target is None or not can_transition(current, target):
+        return False
+    if action == "publish":
+        return current == CallStatus.DRAFT
+    if action == "reopen":
+        return current == CallStatus.CLOSED
+    return True
+
+
+def available_actions(current: CallStatus) -> list[str]:
+    """The verbs allowed from the current status, in a stable order for the admin page."""
+    return [action for action in CALL_ACTIONS if action_allowed(action, current)]
+
+
+def transition_refusal(current: CallStatus, action: str) -> str:
+    """Dutch explanation of why a verb is not possible in the current status."""
+    label = CALL_ACTION_LABELS.get(action, action).lower()
+    allowed = available_actions(current)
+    sentence = f"Een oproep met status '{current.label}' kan niet: {label}."
+    if allowed:
+        sentence += " Mogelijk: " + ", ".join(CALL_ACTION_LABELS[a].lower() for a in allowed) + "."
+    else:
+        sentence += " Er zijn geen verdere stappen mogelijk."
+    return sentence
+
+
+# Rules can be edited in these statuses (with an audited unlock once applications are in).
+EDITABLE_CALL_STATUSES = frozenset({CallStatus.DRAFT, CallStatus.PUBLISHED, CallStatus.CLOSED})

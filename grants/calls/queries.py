@@ -1,0 +1,133 @@
+"""Reads for the call pages: a fixed number of queries per page, whatever the number of rows."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..applications.models import Application
+from ..applications.states import ApplicationStatus
+from ..extensions import db
+from ..organisations.models import Organisation, PartnershipMember
+from ..timeutil import utcnow
+from .models import Call, CallExclusion
+from .states import CallStatus
+
+def _full() -> tuple:
+    """What a call page shows: every rule, loaded up front (built on use, once the mappers are set up)."""
+    return (
+        selectinload(Call.criteria),
+        selectinload(Call.kpis),
+        selectinload(Call.tranches),
+        selectinload(Call.exclusions).joinedload(CallExclusion.organisation),
+        selectinload(Call.allowed_organisations),
+        joinedload(Call.previous_round),
+        joinedload(Call.rules_unlocked_by),
+    )
+
+
+# Applications that were funded: the basis of "exclude those funded in the previous round".
+FUNDED_STATUSES = (ApplicationStatus.AWARDED, ApplicationStatus.RUNNING, ApplicationStatus.CLOSED)
+
+
+def get_call(call_id: int, *, full: bool = True) -> Call | None:
+    query = sa.select(Call).where(Call.id == call_id)
+    if full:
+        query = query.options(*_full())
+    return db.session.scalar(query)
+
+
+def admin_calls() -> list[Call]:
+    """Every call, newest deadline first (grouped by status in the template)."""
+    return list(db.session.scalars(sa.select(Call).order_by(Call.closes_at.desc(), Call.id.desc())))
+
+
+def application_counts(call_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per call: total applications and those submitted (submitted_at set), in one query."""
+    query = (sa.select(Application.call_id, sa.func.count().label("total"),
+                       sa.func.count(Application.submitted_at).label("submitted"))
+             .group_by(Application.call_id))
+    if call_ids is not None:
+        ids = list(call_ids)
+        if not ids:
+            return {}
+        query = query.where(Application.call_id.in_(ids))
+    return {row.call_id: {"total": row.total, "submitted": row.submitted} for row in db.session.execute(query)}
+
+
+def status_counts(call_id: int) -> dict[ApplicationStatus, int]:
+    rows = db.session.execute(sa.select(Application.status, sa.func.count()).where(Application.call_id == call_id)
+                              .group_by(Application.status))
+    return {status: n for status, n in rows}
+
+
+def submitted_count(call_id: int) -> int:
+    """Applications of the call that were ever submitted: once there is one, the rules are locked."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                             .where(Application.call_id == call_id, Application.submitted_at.is_not(None))) or 0
+
+
+def rules_locked(call: Call) -> bool:
+    return call.id is not None and submitted_count(call.id) > 0
+
+
+def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
+    """Published calls that are open or still to open, and the recent ones whose deadline has passed."""
+    now = now or utcnow()
+    current = list(db.session.scalars(
+        sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.closes_at > now)
+        .order_by(Call.closes_at, Call.id)))
+    past = list(db.session.scalars(
+        sa.select(Call).where(sa.or_(
+            sa.and_(Call.status == CallStatus.PUBLISHED, Call.closes_at <= now),
+            Call.status.in_([CallStatus.CLOSED, CallStatus.UNDER_REVIEW, CallStatus.DECIDED])))
+        .order_by(Call.closes_at.desc(), Call.id.desc()).limit(30)))
+    return {
+        "open": [c for c in current if c.opens_at <= now],
+        "upcoming": [c for c in current if c.opens_at > now],
+        "past": past,
+    }
+
+
+def all_calls_for_api(status: CallStatus | None = None) -> list[Call]:
+    query = sa.select(Call).options(selectinload(Call.criteria), selectinload(Call.kpis),
+                                    selectinload(Call.tranches)).order_by(Call.opens_at.desc(), Call.id.desc())
+    if status is not None:
+        query = query.where(Call.status == status)
+    return list(db.session.scalars(query))
+
+
+def funded_organisation_ids(call_id: int) -> set[int]:
+    """Organisations funded in a call: the applicant, and every member of a funded partnership."""
+    funded = sa.select(Application.id, Application.organisation_id, Application.partnership_id).where(
+        Application.call_id == call_id, Application.status.in_(FUNDED_STATUSES)).subquery()
+    leads = set(db.session.scalars(sa.select(funded.c.organisation_id)))
+    members = set(db.session.scalars(
+        sa.select(PartnershipMember.organisation_id).join(funded, funded.c.partnership_id == PartnershipMember.partnership_id)))
+    return leads | members
+
+
+def organisations_by_code_or_name(entries: list[str]) -> dict[str, list[Organisation]]:
+    """Look up many organisations at once by REFNIS code, KBO number (digits) or exact name (any case).
+
+    Returns {entry: [matches]}; the caller reports unknown and ambiguous entries.
+    """
+    if not entries:
+        return {}
+    refnis = {e for e in entries if re.fullmatch(r"[0-9]{5}", e)}
+    kbo = {e for e in entries if re.fullmatch(r"[0-9]{10}", e)}
+    names = {e.lower() for e in entries}
+    rows = db.session.scalars(sa.select(Organisation).where(sa.or_(
+        Organisation.refnis.in_(refnis) if refnis else sa.false(),
+        Organisation.kbo.in_(kbo) if kbo else sa.false(),
+        sa.func.lower(Organisation.name).in_(names)))).all()
+    found: dict[str, list[Organisation]] = {}
+    for entry in entries:
+        matches = [o for o in rows if o.refnis == entry or o.kbo == entry]
+        if not matches:
+            matches = [o for o in rows if o.name.lower() == entry.lower()]
+        found[entry] = matches
+    return found
