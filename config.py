@@ -45,6 +45,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     LANGUAGES = ("nl", "en")
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # one 10 MB attachment and the form around it
+    # An over-long text field reaches the form and gets a message next to it instead of a 413.
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     PASSWORD_RESET_MAX_AGE = 3600
     LOGIN_MAX_FAILURES = 5

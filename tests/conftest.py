@@ -96,6 +96,7 @@ def app(_schema, tmp_path):
         db.session.rollback()
         _empty_all_tables()
         db.session.remove()
+        db.engine.dispose()  # each app has its own engine: close its connections now
 
 
 @pytest.fixture

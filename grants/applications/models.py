@@ -11,7 +11,7 @@ from ..calls.rules import WaiverStatus
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
 from ..timeutil import utcnow
-from .states import ApplicationStatus
+from .states import EDITABLE_STATUSES, ApplicationStatus
 
 
 class Application(db.Model):
@@ -20,6 +20,8 @@ class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         sa.UniqueConstraint("dossier_number", name="uq_applications_dossier_number"),
+        # The sequence within a call is what makes dossier numbers safe under concurrent submits.
+        sa.UniqueConstraint("call_id", "dossier_sequence", name="uq_applications_call_dossier_sequence"),
         sa.CheckConstraint("requested_amount >= 0", name="requested_not_negative"),
         sa.Index("ix_applications_call_status", "call_id", "status"),
     )
@@ -31,6 +33,7 @@ class Application(db.Model):
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT)
     dossier_number: Mapped[str | None] = mapped_column(sa.String(30))
+    dossier_sequence: Mapped[int | None] = mapped_column()  # 7 in TG-2017-0007, per call
     title: Mapped[str] = mapped_column(sa.String(300), default="")
     # Sections of the form
     summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -59,6 +62,8 @@ class Application(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     screening_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    screened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     agency_advice: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
@@ -77,6 +82,54 @@ class Application(db.Model):
     info_requests = relationship("InformationRequest", back_populates="application",
                                  order_by="InformationRequest.id", cascade="all, delete-orphan")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+
+    # --- access: who may see this application, and in which capacity ---------------------
+
+    def access_for(self, user) -> str | None:
+        """'admin', 'lead' (a member of the applying organisation), 'partner' (read-only), or None.
+
+        Jurors see nothing here (their view of an application goes through their assignments).
+        """
+        from ..accounts.models import Role
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        if user.role == Role.ADMIN:
+            return "admin"
+        if user.role != Role.APPLICANT:
+            return None
+        org_ids = user.organisation_ids
+        if self.organisation_id in org_ids:
+            return "lead"
+        if self.partnership is not None and any(m.organisation_id in org_ids for m in self.partnership.members):
+            return "partner"
+        return None
+
+    def can_view(self, user) -> bool:
+        return self.access_for(user) is not None
+
+    @property
+    def partner_organisations(self) -> list:
+        """The partnership's organisations other than the lead, by name."""
+        if self.partnership is None:
+            return []
+        return sorted((m.organisation for m in self.partnership.members if m.organisation_id != self.organisation_id),
+                      key=lambda o: o.name)
+
+    @property
+    def open_info_request(self) -> "InformationRequest | None":
+        """The latest request for more information that has not been answered yet."""
+        pending = [r for r in self.info_requests if r.resubmitted_at is None]
+        return pending[-1] if pending else None
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    def attachments_of(self, kind: "AttachmentKind") -> list["Attachment"]:
+        return [a for a in self.attachments if a.kind == kind]
+
+    # --- figures ---------------------------------------------------------------------------
 
     def contribution_total(self, kind: "ContributionKind | None" = None) -> Decimal:
         return sum((c.amount for c in self.contributions if kind is None or c.kind == kind), Decimal("0.00"))
@@ -186,5 +239,7 @@ class InformationRequest(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resubmitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response: Mapped[str] = mapped_column(sa.Text, default="")  # the applicant's note on resubmission
 
     application = relationship("Application", back_populates="info_requests")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])

@@ -61,3 +61,22 @@ DECIDED_STATUSES = frozenset({S.AWARDED, S.REJECTED, S.RUNNING, S.CLOSED})
 
 def can_transition(current: ApplicationStatus, target: ApplicationStatus) -> bool:
     return target in APPLICATION_TRANSITIONS[current]
+
+
+# Withdrawing is possible until a decision: wherever the table allows it.
+WITHDRAWABLE_STATUSES = frozenset(s for s, targets in APPLICATION_TRANSITIONS.items() if S.WITHDRAWN in targets)
+# What the agency's screening may decide, from where (the table is the authority).
+SCREENING_OUTCOMES = frozenset({S.ADMISSIBLE, S.INADMISSIBLE})
+# Statuses in which the application has been handed in (the screening list and the API show these first).
+HANDED_IN_STATUSES = frozenset(set(ApplicationStatus) - {S.DRAFT})
+
+STATUS_BADGES = {
+    S.DRAFT: "", S.SUBMITTED: "", S.INFO_REQUESTED: "badge-warn", S.ADMISSIBLE: "badge-ok",
+    S.INADMISSIBLE: "badge-err", S.UNDER_REVIEW: "", S.AWARDED: "badge-ok", S.REJECTED: "badge-err",
+    S.WAITLISTED: "badge-warn", S.RUNNING: "badge-ok", S.CLOSED: "", S.WITHDRAWN: "badge-err",
+}
+
+
+def refusal_message(current: ApplicationStatus, target: ApplicationStatus) -> str:
+    """Dutch message for a transition the table does not allow."""
+    return (f"Een aanvraag met status '{current.label}' kan niet naar '{target.label}' gaan.")

@@ -482,7 +482,7 @@ def format_dossier_number(prefix: str, year: int, sequence: int) -> str:
 
 # Cost categories a call can declare eligible (codes stored on the call, labels shown).
 COST_CATEGORY_LABELS: dict[str, str] = {
-    # the same codes and names as grants.applications.rules (budget lines use these codes)
+    # budget lines of applications use the same codes
     "staff": "personeelskosten",
     "operating": "werkingskosten",
     "communication": "communicatie en promotie",
@@ -494,6 +494,7 @@ COST_CATEGORY_LABELS: dict[str, str] = {
 
 
 def cost_category_label(code: str) -> str:
+    """Dutch name of a cost category; an unknown code is shown as it is."""
     return COST_CATEGORY_LABELS.get(code, code)
 
 

@@ -1,0 +1,534 @@
+"""The only code that changes applications: validate, write, audit, queue mail, flush.
+
+Every refusal is an ApplicationError with a Dutch message for the page; the request commits.
+"""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.operations import diff, record
+from ..calls.models import Call
+from ..calls.rules import Applicant, WaiverStatus, check_eligibility, format_dossier_number
+from ..extensions import db
+from ..mail import queue_mail
+from ..money import format_eur
+from ..organisations.models import Organisation, Partnership, PartnershipMember
+from ..organisations.operations import find_organisation_by_code
+from ..timeutil import format_local, to_local, utcnow
+from . import sections as sec
+from .models import Application, Attachment, AttachmentKind, InformationRequest
+from .queries import checklist_for, existing_application_counts
+from .rules import failing
+from .states import ApplicationStatus as S
+from .states import can_transition, refusal_message
+from .storage import StoredFile
+
+
+class ApplicationError(ValueError):
+    """A refused change; the message is Dutch and shown to the user."""
+
+
+class EditConflict(ApplicationError):
+    """Someone else saved this section after the form was loaded; nothing was written."""
+
+    def __init__(self, message: str, *, theirs: list[tuple[str, str]]):
+        super().__init__(message)
+        self.theirs = theirs
+
+
+class ChangedSinceLoaded(ApplicationError):
+    """The application changed after the user looked at it; they should look again before acting."""
+
+
+class SubmissionRefused(ApplicationError):
+    def __init__(self, message: str, *, reasons: list[str]):
+        super().__init__(message)
+        self.reasons = reasons
+
+
+def current_time() -> datetime:
+    """The clock every application rule reads (one place, so tests can move it)."""
+    return utcnow()
+
+
+def _moment(value: datetime) -> str:
+    return f"{format_local(value, '%d-%m-%Y')} om {format_local(value, '%H:%M')}"
+
+
+def _touch(app: Application, actor, now: datetime) -> None:
+    """Mark the application as changed: this also raises its version, even when only child rows changed."""
+    app.updated_at = now
+    app.updated_by_id = actor.id if actor is not None else None
+
+
+def _set_status(app: Application, target: S) -> list[Any]:
+    if not can_transition(app.status, target):
+        raise ApplicationError(refusal_message(app.status, target))
+    old = app.status
+    app.status = target
+    return [old, target]
+
+
+# --------------------------------------------------------------------------- editing rules
+
+
+def edit_refusal(app: Application, now: datetime) -> str | None:
+    """Why the applicant may not change this application now, or None."""
+    if app.status == S.DRAFT:
+        if app.call.is_open_at(now):
+            return None
+        if now >= app.call.closes_at:
+            return (f"De indieningstermijn van deze oproep is afgelopen op {_moment(app.call.closes_at)}; "
+                    "de aanvraag kan niet meer gewijzigd of ingediend worden.")
+        return "De oproep staat niet open voor indiening."
+    if app.status == S.INFO_REQUESTED:
+        request = app.open_info_request
+        if request is not None and now < request.due_at:
+            return None
+        return ("De termijn om de aanvraag aan te vullen is afgelopen"
+                + (f" op {_moment(request.due_at)}." if request is not None else "."))
+    return f"Een aanvraag met status '{app.status.label}' kan niet meer gewijzigd worden."
+
+
+def ensure_editable(app: Application, now: datetime) -> None:
+    reason = edit_refusal(app, now)
+    if reason:
+        raise ApplicationError(reason)
+
+
+# --------------------------------------------------------------------------- start
+
+
+def start_application(call: Call, organisation: Organisation, actor) -> Application:
+    now = current_time()
+    if not call.is_open_at(now):
+        if now >= call.closes_at:
+            raise ApplicationError(f"De indieningstermijn van deze oproep is afgelopen op {_moment(call.closes_at)}.")
+        raise ApplicationError("Deze oproep staat niet open voor aanvragen.")
+    existing = existing_application_counts([call.id], [organisation.id]).get((call.id, organisation.id), 0)
+    result = check_eligibility(call.eligibility_rule(),
+                               Applicant(organisation.id, organisation.kind.value, organisation.name),
+                               existing_applications=existing)
+    if not result.ok:
+        raise ApplicationError(" ".join(result.reasons))
+    app = Application(call=call, call_id=call.id, organisation=organisation, organisation_id=organisation.id,
+                      status=S.DRAFT, created_by_id=actor.id, updated_by_id=actor.id, created_at=now, updated_at=now,
+                      contact_name=actor.name or "", contact_email=actor.email,
+                      iban=organisation.usual_iban or "")
+    db.session.add(app)
+    db.session.flush()
+    record("application.create", app, {"status": [None, S.DRAFT], "call": [None, call.title],
+                                       "organisation": [None, organisation.name]}, actor=actor)
+    return app
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def save_section(app: Application, section: str, form, actor, *, loaded_version: int | None,
+                 loaded_fingerprint: str) -> dict[str, list[Any]]:
+    """Save one section of the form. Refused when someone else changed the same section meanwhile."""
+    now = current_time()
+    ensure_editable(app, now)
+    spec = sec.SECTIONS[section]
+    if spec.action_only or section == "advice":
+        raise ValueError(f"section {section} has no form")
+    before = sec.snapshot(section, app)
+    if loaded_version != app.version and sec.fingerprint(section, app) != (loaded_fingerprint or ""):
+        raise _conflict(app, section)
+    sec.apply(section, form, app)
+    after = sec.snapshot(section, app)
+    changes = diff(before, after) if isinstance(before, dict) else diff({section: before}, {section: after})
+    if changes:
+        _touch(app, actor, now)
+    db.session.flush()
+    if changes:
+        record("application.update", app, changes, actor=actor, reason=spec.title)
+    return changes
+
+
+def _conflict(app: Application, section: str) -> EditConflict:
+    who = app.updated_by.display_name if app.updated_by is not None else "iemand anders"
+    title = sec.SECTIONS[section].title
+    return EditConflict(
+        f"{who} heeft '{title}' bewaard op {_moment(app.updated_at)}, nadat u dit formulier opende. "
+        "Er is niets overschreven. Hieronder staan beide versies: neem over wat u wilt behouden en "
+        "bewaar opnieuw.", theirs=sec.shown(section, app))
+
+
+def conflict_after_race(app: Application, section: str) -> EditConflict:
+    """For the view: the version check in the database caught a save in the same instant."""
+    return _conflict(app, section)
+
+
+# --------------------------------------------------------------------------- partners
+
+
+def _partner_names(app: Application) -> list[str]:
+    return [o.name for o in app.partner_organisations]
+
+
+def add_partner(app: Application, code: str, actor) -> Organisation:
+    now = current_time()
+    ensure_editable(app, now)
+    call = app.call
+    if not call.partnerships_allowed:
+        raise ApplicationError("Deze oproep staat geen aanvragen in samenwerkingsverband toe.")
+    org = find_organisation_by_code(code)
+    if org is None:
+        raise ApplicationError(f"Geen organisatie gevonden met REFNIS-code of ondernemingsnummer '{code.strip()}'.")
+    if org.id == app.organisation_id:
+        raise ApplicationError(f"{org.name} dient de aanvraag zelf in; voeg hier enkel de partners toe.")
+    if app.partnership is not None and any(m.organisation_id == org.id for m in app.partnership.members):
+        raise ApplicationError(f"{org.name} is al partner in deze aanvraag.")
+    other = db.session.scalar(sa.select(PartnershipMember).where(PartnershipMember.call_id == call.id,
+                                                                 PartnershipMember.organisation_id == org.id))
+    if other is not None:
+        raise ApplicationError(f"{org.name} maakt al deel uit van een ander samenwerkingsverband voor deze oproep. "
+                               "Een organisatie kan maar in één samenwerkingsverband per oproep zitten.")
+    if call.one_application_per_organisation and db.session.scalar(
+            sa.select(Application.id).where(Application.call_id == call.id, Application.organisation_id == org.id,
+                                            Application.status != S.WITHDRAWN)):
+        raise ApplicationError(f"{org.name} heeft zelf een aanvraag voor deze oproep; per organisatie is maar één "
+                               "aanvraag toegelaten.")
+    # Kind and exclusions apply to partners too; an allow-list names who may lead, not who may join.
+    rule = dataclasses.replace(call.eligibility_rule(), allow_list=frozenset(), one_application_per_organisation=False)
+    result = check_eligibility(rule, Applicant(org.id, org.kind.value, org.name), as_partnership=True)
+    if not result.ok:
+        raise ApplicationError(" ".join(result.reasons))
+    before = _partner_names(app)
+    try:
+        with db.session.begin_nested():
+            if app.partnership is None:
+                lead = app.organisation
+                if db.session.scalar(sa.select(PartnershipMember.id).where(
+                        PartnershipMember.call_id == call.id, PartnershipMember.organisation_id == lead.id)):
+                    raise ApplicationError(f"{lead.name} maakt al deel uit van een ander samenwerkingsverband voor "
+                                           "deze oproep.")
+                partnership = Partnership(call_id=call.id, name=f"Samenwerkingsverband {lead.name}",
+                                          lead_organisation_id=lead.id)
+                partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=lead.id))
+                db.session.add(partnership)
+                app.partnership = partnership
+            app.partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=org.id,
+                                                             organisation=org))
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ApplicationError(f"{org.name} maakt al deel uit van een ander samenwerkingsverband voor deze oproep. "
+                               "Een organisatie kan maar in één samenwerkingsverband per oproep zitten.") from exc
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.partner_add", app, {"partners": [before, _partner_names(app)]}, actor=actor)
+    return org
+
+
+def remove_partner(app: Application, organisation_id: int, actor) -> Organisation:
+    now = current_time()
+    ensure_editable(app, now)
+    partnership = app.partnership
+    member = next((m for m in partnership.members if m.organisation_id == organisation_id
+                   and organisation_id != app.organisation_id), None) if partnership else None
+    if member is None:
+        raise ApplicationError("Deze organisatie is geen partner in deze aanvraag.")
+    before = _partner_names(app)
+    org = member.organisation
+    partnership.members.remove(member)
+    db.session.flush()
+    if not [m for m in partnership.members if m.organisation_id != app.organisation_id]:
+        app.partnership = None
+        db.session.delete(partnership)
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.partner_remove", app, {"partners": [before, _partner_names(app)]}, actor=actor)
+    return org
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def add_attachment(app: Application, stored: StoredFile, kind: AttachmentKind, actor) -> Attachment:
+    now = current_time()
+    ensure_editable(app, now)
+    attachment = Attachment(application=app, kind=kind, original_name=stored.original_name,
+                            stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+                            sha256=stored.sha256, uploaded_at=now, uploaded_by_id=actor.id)
+    db.session.add(attachment)
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.attachment_add", app, {"attachments": [None, f"{kind.label}: {stored.original_name}"]},
+           actor=actor)
+    return attachment
+
+
+def delete_attachment(app: Application, attachment: Attachment, actor) -> str:
+    """Remove the attachment from the application; returns the stored name to delete after the commit."""
+    now = current_time()
+    ensure_editable(app, now)
+    stored_name = attachment.stored_name
+    app.attachments.remove(attachment)
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.attachment_delete", app,
+           {"attachments": [f"{attachment.kind.label}: {attachment.original_name}", None]}, actor=actor)
+    return stored_name
+
+
+# --------------------------------------------------------------------------- submit
+
+
+def _recipients(app: Application, actor) -> list[str]:
+    seen: list[str] = []
+    for address in (getattr(actor, "email", None), app.organisation.contact_email):
+        if address and address.lower() not in {a.lower() for a in seen}:
+            seen.append(address)
+    return seen
+
+
+def _lock_call(call_id: int) -> None:
+    """Submissions of one call take turns while the dossier number is chosen (PostgreSQL row lock)."""
+    db.session.execute(sa.select(Call.id).where(Call.id == call_id).with_for_update())
+
+
+def _assign_dossier_number(app: Application) -> None:
+    call = app.call
+    year = to_local(call.closes_at).year
+    _lock_call(call.id)
+    for _attempt in range(5):
+        last = db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
+                                 .where(Application.call_id == call.id)) or 0
+        sequence = last + 1
+        number = format_dossier_number(call.dossier_prefix, year, sequence)
+        # Another call with the same prefix and year may already hold this number: take the next free one.
+        while db.session.scalar(sa.select(Application.id).where(Application.dossier_number == number)):
+            sequence += 1
+            number = format_dossier_number(call.dossier_prefix, year, sequence)
+        try:
+            with db.session.begin_nested():
+                app.dossier_sequence, app.dossier_number = sequence, number
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise ApplicationError("Er kon geen dossiernummer toegekend worden. Probeer het opnieuw.")
+
+
+def submit_application(app: Application, actor, *, loaded_version: int | None, response: str = "",
+                       view_url: str = "") -> Application:
+    """Validate everything again on the server, freeze, number, and send the receipt."""
+    now = current_time()
+    if app.status not in (S.DRAFT, S.INFO_REQUESTED):
+        raise ApplicationError(refusal_message(app.status, S.SUBMITTED) if app.status != S.SUBMITTED
+                               else "Deze aanvraag is al ingediend.")
+    reason = edit_refusal(app, now)
+    if reason:
+        raise ApplicationError(reason.replace("gewijzigd of ingediend", "ingediend"))
+    if loaded_version is not None and loaded_version != app.version:
+        who = app.updated_by.display_name if app.updated_by is not None else "iemand anders"
+        raise ChangedSinceLoaded(f"De aanvraag is gewijzigd door {who} op {_moment(app.updated_at)}, nadat u de "
+                                 "controlelijst opende. Bekijk de controlelijst opnieuw en dien dan in.")
+    problems = failing(checklist_for(app, now))
+    if problems:
+        raise SubmissionRefused("De aanvraag kan nog niet ingediend worden.",
+                                reasons=[f"{item.title}: {item.detail}" for item in problems])
+    resubmission = app.status == S.INFO_REQUESTED
+    if not resubmission:
+        existing = existing_application_counts([app.call_id], [app.organisation_id]).get(
+            (app.call_id, app.organisation_id), 0)
+        result = check_eligibility(app.call.eligibility_rule(),
+                                   Applicant(app.organisation_id, app.organisation.kind.value, app.organisation.name),
+                                   existing_applications=max(existing - 1, 0))
+        if not result.ok:
+            raise SubmissionRefused("De aanvraag kan niet ingediend worden.", reasons=list(result.reasons))
+        _assign_dossier_number(app)
+    changes: dict[str, list[Any]] = {"status": _set_status(app, S.SUBMITTED)}
+    if resubmission:
+        request = app.open_info_request
+        request.resubmitted_at = now
+        request.response = response or ""
+    else:
+        changes["dossier_number"] = [None, app.dossier_number]
+        app.submitted_at = now
+        app.submitted_by_id = actor.id
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.resubmit" if resubmission else "application.submit", app, changes, actor=actor,
+           reason=response or None)
+    _queue_receipt(app, actor, now, resubmission=resubmission, view_url=view_url)
+    return app
+
+
+def _queue_receipt(app: Application, actor, now: datetime, *, resubmission: bool, view_url: str) -> None:
+    what = "aanvulling van uw aanvraag" if resubmission else "aanvraag"
+    subject = f"Ontvangstbevestiging {app.dossier_number}: {app.title}"[:300]
+    body = "\n".join([
+        "Beste,",
+        "",
+        f"Het Agentschap Binnenlands Bestuur heeft de {what} goed ontvangen op {_moment(now)}.",
+        "",
+        f"Dossiernummer: {app.dossier_number}",
+        f"Oproep: {app.call.title}",
+        f"Aanvrager: {app.organisation.name}",
+        f"Project: {app.title}",
+        f"Gevraagde subsidie: {format_eur(app.requested_amount)}",
+        f"Totale projectkost: {format_eur(app.total_cost)}",
+        f"Ingediend door: {actor.display_name} ({actor.email})",
+        "",
+        "Vermeld het dossiernummer in al uw berichten over deze aanvraag.",
+        f"U volgt de aanvraag op via {view_url}" if view_url else "",
+        "",
+        "Met vriendelijke groeten,",
+        "Agentschap Binnenlands Bestuur - Plan Samenleven",
+    ])
+    for address in _recipients(app, actor):
+        queue_mail(address, subject, body)
+
+
+# --------------------------------------------------------------------------- any other transition
+
+
+def transition_application(app: Application, target: S, actor, *, reason: str | None = None,
+                           action: str = "application.status") -> Application:
+    """Move an application to another status as the table allows, audited.
+
+    For the later parts of the lifecycle (jury review, decisions, running projects); submitting,
+    withdrawing, screening and asking for information have their own operations with their checks.
+    """
+    if app.status == target:
+        raise ApplicationError(f"De aanvraag heeft al de status '{target.label}'.")
+    now = current_time()
+    changes = {"status": _set_status(app, target)}
+    if target == S.WITHDRAWN:
+        app.withdrawn_at = now
+    _touch(app, actor, now)
+    db.session.flush()
+    record(action, app, changes, actor=actor, reason=reason)
+    return app
+
+
+# --------------------------------------------------------------------------- withdraw
+
+
+def withdraw_application(app: Application, actor, reason: str = "") -> Application:
+    now = current_time()
+    if app.status == S.WITHDRAWN:
+        raise ApplicationError("Deze aanvraag is al ingetrokken.")
+    if not can_transition(app.status, S.WITHDRAWN):
+        raise ApplicationError(f"Een aanvraag met status '{app.status.label}' kan niet meer ingetrokken worden: "
+                               "intrekken kan tot er over de aanvraag beslist is.")
+    changes = {"status": _set_status(app, S.WITHDRAWN)}
+    app.withdrawn_at = now
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.withdraw", app, changes, actor=actor, reason=reason or None)
+    return app
+
+
+# --------------------------------------------------------------------------- the agency
+
+
+def _notify(app: Application, subject: str, lines: list[str]) -> None:
+    addresses = []
+    for address in (app.submitted_by.email if app.submitted_by else None, app.organisation.contact_email,
+                    app.contact_email):
+        if address and address.lower() not in {a.lower() for a in addresses}:
+            addresses.append(address)
+    body = "\n".join(["Beste,", "", *lines, "", "Met vriendelijke groeten,",
+                      "Agentschap Binnenlands Bestuur - Plan Samenleven"])
+    for address in addresses:
+        queue_mail(address, subject[:300], body)
+
+
+def screen_application(app: Application, outcome: S, reason: str, actor) -> Application:
+    if outcome not in (S.ADMISSIBLE, S.INADMISSIBLE):
+        raise ApplicationError("Kies ontvankelijk of onontvankelijk.")
+    if app.status == outcome:
+        raise ApplicationError(f"De aanvraag is al {outcome.label}.")
+    if outcome == S.INADMISSIBLE and not reason.strip():
+        raise ApplicationError("Geef de reden waarom de aanvraag onontvankelijk is.")
+    now = current_time()
+    before = {"screening_reason": app.screening_reason}
+    changes = {"status": _set_status(app, outcome)}
+    app.screening_reason = reason.strip()
+    app.screened_at = now
+    app.screened_by_id = actor.id
+    changes.update(diff(before, {"screening_reason": app.screening_reason}))
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.screen", app, changes, actor=actor, reason=reason.strip() or None)
+    if outcome == S.INADMISSIBLE:
+        _notify(app, f"Uw aanvraag {app.dossier_number} is onontvankelijk",
+                [f"Uw aanvraag '{app.title}' ({app.dossier_number}) voor de oproep '{app.call.title}' is "
+                 "onontvankelijk verklaard.", "", f"Reden: {reason.strip()}"])
+    else:
+        _notify(app, f"Uw aanvraag {app.dossier_number} is ontvankelijk",
+                [f"Uw aanvraag '{app.title}' ({app.dossier_number}) voor de oproep '{app.call.title}' is "
+                 "ontvankelijk en wordt nu beoordeeld."])
+    return app
+
+
+def request_information(app: Application, message: str, due_at: datetime, actor, *, view_url: str = "") -> InformationRequest:
+    now = current_time()
+    if not message.strip():
+        raise ApplicationError("Beschrijf welke informatie ontbreekt.")
+    if due_at <= now:
+        raise ApplicationError("De datum om aan te vullen moet in de toekomst liggen.")
+    changes = {"status": _set_status(app, S.INFO_REQUESTED)}
+    request = InformationRequest(application=app, message=message.strip(), requested_at=now,
+                                 requested_by_id=actor.id, due_at=due_at)
+    db.session.add(request)
+    changes["information_due"] = [None, due_at]
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.request_information", app, changes, actor=actor, reason=message.strip())
+    _notify(app, f"Aanvullende informatie gevraagd voor {app.dossier_number}", [
+        f"Het agentschap vraagt aanvullende informatie over uw aanvraag '{app.title}' ({app.dossier_number}).",
+        "", message.strip(), "",
+        f"De aanvraag staat voor u open tot {_moment(due_at)}. Vul ze aan en dien ze opnieuw in.",
+        f"U vindt de aanvraag op {view_url}" if view_url else ""])
+    return request
+
+
+def set_agency_advice(app: Application, advice: str, actor, *, loaded_version: int | None,
+                      loaded_fingerprint: str) -> dict:
+    now = current_time()
+    if app.status == S.DRAFT:
+        raise ApplicationError("Een advies is pas mogelijk nadat de aanvraag ingediend is.")
+    if loaded_version != app.version and sec.fingerprint("advice", app) != (loaded_fingerprint or ""):
+        raise _conflict(app, "advice")
+    before = {"agency_advice": app.agency_advice}
+    app.agency_advice = advice
+    changes = diff(before, {"agency_advice": advice})
+    if changes:
+        _touch(app, actor, now)
+        db.session.flush()
+        record("application.advice", app, changes, actor=actor)
+    return changes
+
+
+def decide_waiver(app: Application, accepted: bool, reason: str, actor) -> Application:
+    if not app.call.waiver_allowed:
+        raise ApplicationError("Deze oproep laat geen afwijking van de cofinanciering toe.")
+    if app.waiver == WaiverStatus.NONE:
+        raise ApplicationError("De aanvrager heeft geen afwijking gevraagd.")
+    if app.status == S.DRAFT:
+        raise ApplicationError("Over een afwijking wordt pas beslist nadat de aanvraag ingediend is.")
+    target = WaiverStatus.ACCEPTED if accepted else WaiverStatus.REFUSED
+    if app.waiver == target:
+        raise ApplicationError("Deze beslissing over de afwijking is al genomen.")
+    now = current_time()
+    changes = {"waiver": [app.waiver, target]}
+    app.waiver = target
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.waiver", app, changes, actor=actor, reason=reason.strip() or None)
+    return app
+
+
+def upload_dir() -> str:
+    return current_app.config["UPLOAD_DIR"]

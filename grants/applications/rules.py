@@ -1,0 +1,324 @@
+"""The rules of an application, as pure functions over plain values.
+
+Budget totals, the project duration, the Dutch checklist an applicant sees before
+submitting, and the next step per status. Nothing here touches Flask or the
+database: the overview page, the submit operation, the receipt and the tests all
+use the same functions, so what the checklist promises is what the server enforces.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from grants.calls.rules import (
+    CofinancingKind, CofinancingRule, WaiverStatus, check_cofinancing, deadline_message, submission_open,
+)
+from grants.money import format_eur
+from grants.timeutil import as_utc, describe_remaining, format_local
+
+from grants.calls.rules import COST_CATEGORY_LABELS, cost_category_label  # noqa: F401  (one list, shared)
+
+from .states import ApplicationStatus as S
+
+ZERO = Decimal("0.00")
+
+STAFF = "staff"
+
+
+def cost_category_choices(eligible: Iterable[str]) -> list[tuple[str, str]]:
+    """The categories an applicant may pick: the call's eligible ones (all known ones if it names none)."""
+    codes = [c for c in eligible if c] or list(COST_CATEGORY_LABELS)
+    return [(code, cost_category_label(code)) for code in codes]
+
+
+# --------------------------------------------------------------------------- duration
+
+
+def duration_months(start: date | None, end: date | None) -> int | None:
+    """Calendar months the project runs, a started month counted in full (1 March - 28 Feb = 12)."""
+    if start is None or end is None or end < start:
+        return None
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day > start.day:
+        months += 1
+    return max(months, 1)
+
+
+def project_years(months: int) -> int:
+    """Years (started years count) for a maximum per year: 13 months are two years."""
+    return max(math.ceil(months / 12), 1)
+
+
+# --------------------------------------------------------------------------- budget
+
+
+@dataclass(frozen=True)
+class BudgetLineFigures:
+    category: str
+    amount: Decimal
+    description: str = ""
+    fte: Decimal | None = None
+    months: int | None = None
+
+
+@dataclass(frozen=True)
+class BudgetTotals:
+    per_category: dict[str, Decimal]
+    total: Decimal
+    eligible_total: Decimal
+    ineligible: dict[str, Decimal]  # category -> amount outside the call's eligible categories
+
+
+def budget_totals(lines: Sequence[BudgetLineFigures], eligible: Iterable[str] = ()) -> BudgetTotals:
+    """Subtotals per category (in the order they first occur) and the total, exactly."""
+    eligible_set = {c for c in eligible if c}
+    per_category: dict[str, Decimal] = {}
+    for line in lines:
+        per_category[line.category] = per_category.get(line.category, ZERO) + line.amount
+    total = sum(per_category.values(), ZERO)
+    ineligible = {c: a for c, a in per_category.items() if eligible_set and c not in eligible_set}
+    return BudgetTotals(per_category, total, total - sum(ineligible.values(), ZERO), ineligible)
+
+
+def financing_total(requested: Decimal, contributions: Iterable[Decimal]) -> Decimal:
+    return requested + sum(contributions, ZERO)
+
+
+def totals_difference_message(financing: Decimal, total_cost: Decimal) -> str:
+    """Dutch sentence on whether financing and cost agree, with the difference to the cent."""
+    difference = financing - total_cost
+    if difference == 0:
+        return (f"De financiering ({format_eur(financing)}) is gelijk aan de totale kost van de begroting "
+                f"({format_eur(total_cost)}).")
+    direction = "meer" if difference > 0 else "minder"
+    return (f"De financiering ({format_eur(financing)}) is {format_eur(abs(difference))} {direction} dan de totale "
+            f"kost van de begroting ({format_eur(total_cost)}). Subsidie en bijdragen moeten samen precies de "
+            "totale kost dekken.")
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+@dataclass(frozen=True)
+class ChecklistInput:
+    """Everything the checklist looks at, as plain values."""
+
+    missing: tuple[str, ...]  # Dutch names of required fields that are still empty
+    requested: Decimal
+    own_financial: Decimal
+    own_staff: Decimal
+    third_party: Decimal
+    lines: tuple[BudgetLineFigures, ...]
+    eligible_categories: frozenset[str]
+    max_amount: Decimal
+    cofinancing: CofinancingRule
+    opens_at: datetime
+    closes_at: datetime
+    now: datetime
+    call_published: bool = True
+    max_amount_per_year: Decimal | None = None
+    duration_months: int | None = None
+    min_duration_months: int | None = None
+    max_duration_months: int | None = None
+    waiver: WaiverStatus = WaiverStatus.NONE
+    waiver_motivation: str = ""
+    reopened_until: datetime | None = None  # the agency asked for more information, until then
+    bank_letter_needed: bool = False
+    bank_letter_present: bool = False
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    title: str
+    state: str  # "ok", "fail" or "warn" (a warning does not stop the submission)
+    detail: str
+    figures: dict[str, Decimal] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.state != "fail"
+
+
+def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
+    """The Dutch checklist, in the order an applicant works through it."""
+    totals = budget_totals(data.lines, data.eligible_categories)
+    items = [_required(data), _max_amount(data)]
+    if data.max_amount_per_year is not None:
+        items.append(_max_per_year(data))
+    if data.min_duration_months is not None or data.max_duration_months is not None:
+        items.append(_duration(data))
+    items += [_cofinancing(data, totals), _eligible_costs(data, totals), _totals(data, totals)]
+    if data.bank_letter_needed:
+        items.append(ChecklistItem(
+            "bank_letter", "Bevestiging van het rekeningnummer", "ok" if data.bank_letter_present else "fail",
+            "De bevestigingsbrief van de bank is toegevoegd." if data.bank_letter_present else
+            "Het rekeningnummer verschilt van het gekende rekeningnummer van uw organisatie: voeg een "
+            "bevestigingsbrief van de bank toe (bij 'Uitbetaling')."))
+    items.append(_deadline(data))
+    return items
+
+
+def ready_to_submit(items: Sequence[ChecklistItem]) -> bool:
+    return all(item.ok for item in items)
+
+
+def failing(items: Sequence[ChecklistItem]) -> list[ChecklistItem]:
+    return [item for item in items if not item.ok]
+
+
+def _required(data: ChecklistInput) -> ChecklistItem:
+    if not data.missing:
+        return ChecklistItem("required", "Verplichte velden", "ok", "Alle verplichte velden zijn ingevuld.")
+    return ChecklistItem("required", "Verplichte velden", "fail",
+                         "Nog in te vullen: " + ", ".join(data.missing) + ".")
+
+
+def _max_amount(data: ChecklistInput) -> ChecklistItem:
+    over = data.requested - data.max_amount
+    if over > 0:
+        return ChecklistItem("max_amount", "Maximumbedrag", "fail",
+                             f"De gevraagde subsidie van {format_eur(data.requested)} is hoger dan het maximum van "
+                             f"{format_eur(data.max_amount)} ({format_eur(over)} te veel).",
+                             {"over": over})
+    return ChecklistItem("max_amount", "Maximumbedrag", "ok",
+                         f"De gevraagde subsidie van {format_eur(data.requested)} blijft binnen het maximum van "
+                         f"{format_eur(data.max_amount)}.")
+
+
+def _max_per_year(data: ChecklistInput) -> ChecklistItem:
+    per_year = data.max_amount_per_year
+    assert per_year is not None
+    if data.duration_months is None:
+        return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "fail",
+                             f"Vul de projectperiode in: de subsidie is hoogstens {format_eur(per_year)} per jaar.")
+    years = project_years(data.duration_months)
+    limit = per_year * years
+    year_word = "jaar" if years == 1 else "jaren"
+    if data.requested > limit:
+        return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "fail",
+                             f"Voor {years} {year_word} is hoogstens {format_eur(limit)} mogelijk "
+                             f"({format_eur(per_year)} per jaar); u vraagt {format_eur(data.requested)} "
+                             f"({format_eur(data.requested - limit)} te veel).")
+    return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "ok",
+                         f"Voor {years} {year_word} is hoogstens {format_eur(limit)} mogelijk "
+                         f"({format_eur(per_year)} per jaar).")
+
+
+def _duration(data: ChecklistInput) -> ChecklistItem:
+    months, low, high = data.duration_months, data.min_duration_months, data.max_duration_months
+    bounds = []
+    if low is not None:
+        bounds.append(f"minstens {low}")
+    if high is not None:
+        bounds.append(f"hoogstens {high}")
+    allowed = " en ".join(bounds) + " maanden"
+    if months is None:
+        return ChecklistItem("duration", "Projectduur", "fail",
+                             f"Vul een begin- en einddatum in (de projectduur is {allowed}).")
+    if (low is not None and months < low) or (high is not None and months > high):
+        return ChecklistItem("duration", "Projectduur", "fail",
+                             f"Het project duurt {months} maanden; toegelaten is {allowed}.")
+    return ChecklistItem("duration", "Projectduur", "ok", f"Het project duurt {months} maanden ({allowed}).")
+
+
+def _cofinancing(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
+    rule = data.cofinancing
+    own = data.own_financial + data.own_staff
+    check = check_cofinancing(rule, subsidy=data.requested, own_contribution=own, other_funding=data.third_party,
+                              total_cost=totals.total if data.lines else None, waiver=data.waiver)
+    figures = {"minimum_own": check.minimum_own, "own": own, "shortfall": check.shortfall}
+    if rule.kind is CofinancingKind.NONE:
+        return ChecklistItem("cofinancing", "Cofinanciering", "ok", check.message, figures)
+    detail = f"{check.message} Minimale eigen bijdrage bij deze subsidie: {format_eur(check.minimum_own)}."
+    if check.ok:
+        return ChecklistItem("cofinancing", "Cofinanciering", "ok", detail, figures)
+    if rule.waiver_allowed and data.waiver is WaiverStatus.REQUESTED and data.waiver_motivation.strip():
+        return ChecklistItem("cofinancing", "Cofinanciering", "warn",
+                             detail + " U kunt indienen; het agentschap beslist over de afwijking.", figures)
+    return ChecklistItem("cofinancing", "Cofinanciering", "fail", detail, figures)
+
+
+def _eligible_costs(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
+    if not data.lines:
+        return ChecklistItem("eligible_costs", "Subsidiabele kosten", "fail",
+                             "Voeg minstens één kostenpost toe aan de begroting.")
+    if totals.ineligible:
+        listed = ", ".join(f"{cost_category_label(c)} ({format_eur(a)})" for c, a in totals.ineligible.items())
+        return ChecklistItem("eligible_costs", "Subsidiabele kosten", "fail",
+                             f"Deze kosten komen niet in aanmerking in deze oproep: {listed}.")
+    names = ", ".join(cost_category_label(c) for c in totals.per_category)
+    count = len(data.lines)
+    return ChecklistItem("eligible_costs", "Subsidiabele kosten", "ok",
+                         f"Alle {count} kostenposten vallen onder de toegelaten kostensoorten ({names})."
+                         if count != 1 else f"De kostenpost valt onder een toegelaten kostensoort ({names}).")
+
+
+def _totals(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
+    financing = financing_total(data.requested, (data.own_financial, data.own_staff, data.third_party))
+    difference = financing - totals.total
+    figures = {"financing": financing, "total_cost": totals.total, "difference": difference}
+    detail = totals_difference_message(financing, totals.total)
+    if difference == 0 and totals.total > 0:
+        detail = (f"Gevraagde subsidie {format_eur(data.requested)} + eigen financiële inbreng "
+                  f"{format_eur(data.own_financial)} + eigen personeelsinzet {format_eur(data.own_staff)} + "
+                  f"bijdragen van derden {format_eur(data.third_party)} = totale kost {format_eur(totals.total)}.")
+        return ChecklistItem("totals", "Sluitende begroting", "ok", detail, figures)
+    return ChecklistItem("totals", "Sluitende begroting", "fail", detail, figures)
+
+
+def _deadline(data: ChecklistInput) -> ChecklistItem:
+    now = as_utc(data.now)
+    if data.reopened_until is not None:
+        until = as_utc(data.reopened_until)
+        moment = f"{format_local(until, '%d-%m-%Y')} om {format_local(until, '%H:%M')}"
+        if now < until:
+            left = describe_remaining(max(until - now, timedelta(seconds=1)))
+            return ChecklistItem("deadline", "Indieningstermijn", "ok",
+                                 f"Aanvullen en opnieuw indienen kan tot {moment} ({left}).")
+        return ChecklistItem("deadline", "Indieningstermijn", "fail",
+                             f"De termijn om aan te vullen is afgelopen op {moment}.")
+    message = deadline_message(data.opens_at, data.closes_at, now)
+    open_now = data.call_published and submission_open(data.opens_at, data.closes_at, now)
+    if not data.call_published and now < as_utc(data.closes_at):
+        message = "De oproep staat niet open voor indiening."
+    return ChecklistItem("deadline", "Indieningstermijn", "ok" if open_now else "fail", message)
+
+
+# --------------------------------------------------------------------------- next step
+
+
+def next_step(status: S, *, closes_at: datetime | None = None, call_open: bool = False,
+              due_at: datetime | None = None, now: datetime | None = None, reason: str = "") -> str:
+    """What the applicant should expect or do now, in one Dutch sentence."""
+    if status is S.DRAFT:
+        if call_open and closes_at is not None:
+            return (f"Vul de aanvraag aan en dien ze in vóór {format_local(closes_at, '%d-%m-%Y')} om "
+                    f"{format_local(closes_at, '%H:%M')}.")
+        return "Niet ingediend: de indieningstermijn is voorbij."
+    if status is S.INFO_REQUESTED:
+        if due_at is not None and (now is None or as_utc(now) < as_utc(due_at)):
+            return (f"Vul de gevraagde informatie aan en dien opnieuw in vóór {format_local(due_at, '%d-%m-%Y')} om "
+                    f"{format_local(due_at, '%H:%M')}.")
+        return "De termijn om aan te vullen is voorbij; het agentschap beslist over de ontvankelijkheid."
+    if status is S.INADMISSIBLE and reason.strip():
+        return f"Onontvankelijk: {reason.strip()}"
+    return _NEXT_STEPS[status]
+
+
+_NEXT_STEPS = {
+    S.SUBMITTED: "Ingediend. Het agentschap onderzoekt of de aanvraag ontvankelijk is.",
+    S.ADMISSIBLE: "Ontvankelijk. De aanvraag wordt beoordeeld; u hoort de beslissing van het agentschap.",
+    S.INADMISSIBLE: "Onontvankelijk verklaard door het agentschap.",
+    S.UNDER_REVIEW: "De jury beoordeelt de aanvraag.",
+    S.WAITLISTED: "Op de reservelijst: u hoort of er nog middelen vrijkomen.",
+    S.AWARDED: "Toegekend. Het agentschap bezorgt u de toekenning en de afspraken over de opvolging.",
+    S.REJECTED: "Niet toegekend.",
+    S.RUNNING: "Het project loopt: rapporteer volgens de afspraken.",
+    S.CLOSED: "Afgesloten.",
+    S.WITHDRAWN: "Ingetrokken.",
+}

@@ -1,0 +1,295 @@
+"""The sections of the application form: what each one shows, loads, saves and compares.
+
+A section save is checked against what the section held when the form was loaded
+(its fingerprint). A save on top of someone else's newer save of the same section is a
+conflict and is shown with both versions; a newer save of another section is no
+conflict, so two colleagues can fill in different sections at the same time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..calls.states import SelectionMode
+from ..money import format_eur
+from ..organisations.identifiers import format_iban
+from . import forms as f
+from .models import Application, ApplicationKpi, BudgetLine, Contribution, ContributionKind
+from .rules import cost_category_choices, cost_category_label
+
+BLANK_BUDGET_ROWS = 3
+BLANK_CONTRIBUTION_ROWS = 2
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    fields: tuple[str, ...] = ()  # plain attributes of the application
+    form_factory: Callable[[Application], type] | None = None
+    applies: Callable[[Application], bool] = field(default=lambda app: True)
+    action_only: bool = False  # partners and attachments: add/remove actions, no section form
+    multipart: bool = False
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else format_eur(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def snapshot(section: str, app: Application) -> Any:
+    """What a section holds now, as plain JSON-able values (for fingerprints and audit diffs)."""
+    spec = SECTIONS[section]
+    if spec.fields:
+        return {name: _plain(getattr(app, name)) for name in spec.fields}
+    if section == "budget":
+        return [[line.category, line.description, _plain(line.fte), line.months, _plain(line.amount)]
+                for line in app.budget_lines]
+    if section == "financing":
+        return {
+            "requested_amount": _plain(app.requested_amount),
+            "own_financial": _plain(app.contribution_total(ContributionKind.OWN_FINANCIAL)),
+            "own_staff": _plain(app.contribution_total(ContributionKind.OWN_STAFF)),
+            "third_party": [[c.source, _plain(c.amount)] for c in app.contributions
+                            if c.kind == ContributionKind.THIRD_PARTY],
+            "waiver_motivation": app.waiver_motivation,
+        }
+    if section == "kpis":
+        values = {str(v.kpi_id): _plain(v.planned_value) for v in app.kpi_values}
+        return {"kpis": dict(sorted(values.items())), "priority": app.priority}
+    if section == "advice":
+        return {"agency_advice": app.agency_advice}
+    return {}
+
+
+def fingerprint(section: str, app: Application) -> str:
+    data = json.dumps(snapshot(section, app), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def shown(section: str, app: Application) -> list[tuple[str, str]]:
+    """The saved content of a section as (label, text) pairs: the 'their version' side of a conflict."""
+    spec = SECTIONS[section]
+    if section == "budget":
+        return [(f"{cost_category_label(line.category)}: {line.description}",
+                 _money(line.amount) + (f" ({_number(line.fte)} VTE, {line.months} maanden)"
+                                        if line.fte is not None else "")) for line in app.budget_lines] \
+            or [("Begroting", "(geen kostenposten)")]
+    if section == "financing":
+        rows = [("Gevraagde subsidie", _money(app.requested_amount)),
+                ("Eigen financiële inbreng", _money(app.contribution_total(ContributionKind.OWN_FINANCIAL))),
+                ("Eigen personeelsinzet", _money(app.contribution_total(ContributionKind.OWN_STAFF)))]
+        rows += [(f"Bijdrage van {c.source}", _money(c.amount)) for c in app.contributions
+                 if c.kind == ContributionKind.THIRD_PARTY]
+        if app.waiver_motivation:
+            rows.append(("Motivatie afwijking", app.waiver_motivation))
+        return rows
+    if section == "kpis":
+        rows = [(f"{v.kpi.name}", _number(v.planned_value)) for v in app.kpi_values]
+        if app.priority is not None:
+            rows.append(("Prioriteit", str(app.priority)))
+        return rows
+    if section == "payout":
+        return [("Rekeningnummer", format_iban(app.iban) if app.iban else "")]
+    form_class = spec.form_factory(app) if spec.form_factory else None
+    labels = {}
+    if form_class is not None:
+        for name in spec.fields:
+            unbound = getattr(form_class, name, None)
+            labels[name] = unbound.args[0] if unbound is not None and unbound.args else name
+    return [(labels.get(name, name), _display(getattr(app, name))) for name in spec.fields]
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def _kpi_form(app: Application) -> type:
+    call = app.call
+
+    class KpiForm(f.SectionForm):
+        pass
+
+    for kpi in call.kpis:
+        label = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
+        setattr(KpiForm, f"kpi_{kpi.id}", f.NumberField(
+            label, places=2, minimum=Decimal(0), maximum=kpi.maximum or Decimal("9999999999.99"),
+            description="Uw streefwaarde" + (f", hoogstens {_number(kpi.maximum)}" if kpi.maximum else "") + "."))
+    if call.selection_mode == SelectionMode.SIGN_UP:
+        KpiForm.priority = f.WholeNumberField(
+            "Uw prioriteit", minimum=1, maximum=99,
+            description="Bij een intekening beslist uw eigen prioriteit wanneer het budget niet volstaat "
+                        "(1 = hoogste prioriteit).")
+    return KpiForm
+
+
+def _budget_form(app: Application) -> type:
+    return f.BudgetForm
+
+
+SECTION_LIST = [
+    Section("summary", "Samenvatting", ("title", "summary"), lambda app: f.SummaryForm),
+    Section("problem", "Probleemanalyse", ("problem_analysis",), lambda app: f.ProblemForm),
+    Section("objectives", "Doelstellingen", ("objectives",), lambda app: f.ObjectivesForm),
+    Section("target_groups", "Doelgroepen", ("target_groups",), lambda app: f.TargetGroupsForm),
+    Section("activities", "Activiteiten en timing", ("activities", "start_date", "end_date"),
+            lambda app: f.ActivitiesForm),
+    Section("partners", "Partners", action_only=True, applies=lambda app: bool(app.call.partnerships_allowed)
+            or app.partnership is not None),
+    Section("kpis", "Indicatoren en prioriteit", form_factory=_kpi_form,
+            applies=lambda app: bool(app.call.kpis) or app.call.selection_mode == SelectionMode.SIGN_UP),
+    Section("budget", "Begroting", form_factory=_budget_form),
+    Section("financing", "Financiering", form_factory=lambda app: f.FinancingForm),
+    Section("contact", "Contactpersoon", ("contact_name", "contact_email", "contact_phone"),
+            lambda app: f.ContactForm),
+    Section("payout", "Uitbetaling", ("iban",), lambda app: f.PayoutForm, multipart=True),
+    Section("attachments", "Bijlagen", action_only=True, multipart=True),
+]
+SECTIONS = {s.key: s for s in SECTION_LIST}
+# The agency's advice uses the same conflict check, but is not part of the applicant's form.
+SECTIONS["advice"] = Section("advice", "Advies van het agentschap", ("agency_advice",), lambda app: f.AdviceForm,
+                             applies=lambda app: False)
+
+
+def sections_for(app: Application) -> list[Section]:
+    return [s for s in SECTION_LIST if s.applies(app)]
+
+
+def initial_data(section: str, app: Application) -> dict:
+    """What the form shows on first load."""
+    spec = SECTIONS[section]
+    if spec.fields:
+        data = {name: getattr(app, name) for name in spec.fields}
+        if section == "payout" and app.iban:
+            data["iban"] = format_iban(app.iban)
+        return data
+    if section == "budget":
+        lines = [{"category": line.category, "description": line.description, "fte": line.fte,
+                  "months": line.months, "amount": line.amount} for line in app.budget_lines]
+        return {"lines": lines + [{} for _ in range(BLANK_BUDGET_ROWS)]}
+    if section == "financing":
+        own_fin = [c for c in app.contributions if c.kind == ContributionKind.OWN_FINANCIAL]
+        own_staff = [c for c in app.contributions if c.kind == ContributionKind.OWN_STAFF]
+        third = [{"source": c.source, "amount": c.amount} for c in app.contributions
+                 if c.kind == ContributionKind.THIRD_PARTY]
+        return {
+            "requested_amount": app.requested_amount if app.requested_amount else None,
+            "own_financial": sum((c.amount for c in own_fin), Decimal("0.00")) if own_fin else None,
+            "own_staff": sum((c.amount for c in own_staff), Decimal("0.00")) if own_staff else None,
+            "third_party": third + [{} for _ in range(BLANK_CONTRIBUTION_ROWS)],
+            "waiver_motivation": app.waiver_motivation,
+        }
+    if section == "kpis":
+        data = {f"kpi_{v.kpi_id}": v.planned_value for v in app.kpi_values}
+        data["priority"] = app.priority
+        return data
+    return {}
+
+
+def prepare_form(section: str, form, app: Application) -> None:
+    """Runtime choices and limits that depend on the call."""
+    if section == "budget":
+        current = [line.category for line in app.budget_lines]
+        choices = cost_category_choices(app.call.eligible_cost_categories or [])
+        known = {code for code, _ in choices}
+        extra = [(c, f"{cost_category_label(c)} (niet subsidiabel in deze oproep)") for c in dict.fromkeys(current)
+                 if c not in known]
+        form.allowed_categories = known | {c for c, _ in extra}
+        for entry in form.lines:
+            entry.form.category.choices = [("", "-- kies --"), *choices, *extra]
+    if section == "financing":
+        form.max_amount = app.call.max_amount
+
+
+def apply(section: str, form, app: Application) -> None:
+    """Write the validated form into the application (the operation audits and checks conflicts)."""
+    spec = SECTIONS[section]
+    if spec.fields:
+        for name in spec.fields:
+            value = getattr(form, name).data
+            if isinstance(value, str) or value is None:
+                value = value if value is not None else (None if name in {"start_date", "end_date"} else "")
+            setattr(app, name, value)
+        return
+    if section == "budget":
+        lines = []
+        for entry in form.lines:
+            line = entry.form
+            if line.remove.data or line.is_blank():
+                continue
+            lines.append(BudgetLine(position=len(lines) + 1, category=line.category.data,
+                                    description=line.description.data or "",
+                                    fte=line.fte.data,
+                                    months=line.months.data, amount=line.amount.data))
+        app.budget_lines = lines
+        return
+    if section == "financing":
+        app.requested_amount = form.requested_amount.data or Decimal("0.00")
+        rows = []
+        if form.own_financial.data is not None:
+            rows.append(Contribution(kind=ContributionKind.OWN_FINANCIAL, source="", amount=form.own_financial.data))
+        if form.own_staff.data is not None:
+            rows.append(Contribution(kind=ContributionKind.OWN_STAFF, source="", amount=form.own_staff.data))
+        for entry in form.third_party:
+            line = entry.form
+            if line.is_blank():
+                continue
+            rows.append(Contribution(kind=ContributionKind.THIRD_PARTY, source=line.source.data,
+                                     amount=line.amount.data))
+        app.contributions = rows
+        _apply_waiver(app, form.waiver_motivation.data or "" if app.call.waiver_allowed else "")
+        return
+    if section == "kpis":
+        existing = {v.kpi_id: v for v in app.kpi_values}
+        for kpi in app.call.kpis:
+            value = getattr(form, f"kpi_{kpi.id}").data
+            row = existing.get(kpi.id)
+            if row is None and value is not None:
+                app.kpi_values.append(ApplicationKpi(kpi_id=kpi.id, planned_value=value, kpi=kpi))
+            elif row is not None:
+                row.planned_value = value
+        if hasattr(form, "priority"):
+            app.priority = form.priority.data
+        return
+    raise ValueError(f"unknown section {section}")
+
+
+def _apply_waiver(app: Application, motivation: str) -> None:
+    from ..calls.rules import WaiverStatus
+    changed = motivation != (app.waiver_motivation or "")
+    app.waiver_motivation = motivation
+    if not motivation:
+        if app.waiver == WaiverStatus.REQUESTED:
+            app.waiver = WaiverStatus.NONE
+    elif changed or app.waiver == WaiverStatus.NONE:
+        app.waiver = WaiverStatus.REQUESTED
