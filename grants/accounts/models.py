@@ -20,7 +20,7 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"applicant": "aanvrager", "juror": "jurylid", "admin": "dossierbeheerder (ABB)"}[self.value]
+        return {"applicant": "aanvrager", "juror": "jurylid", "admin": "dossierbeheerder ABB"}[self.value]
 
 
 memberships = sa.Table(
