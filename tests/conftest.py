@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 import re
 import socket
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa

@@ -20,7 +20,7 @@ from ..calls.rules import deadline_message
 from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..organisations.labels import ORGANISATION_KIND_LABELS
-from ..timeutil import LocalTimeError, from_local
+from ..timeutil import from_local
 from . import forms as f
 from . import operations as ops
 from . import queries, storage
@@ -599,58 +599,56 @@ def screening_list(call_id: int):
                            total_requested=sum((a.requested_amount for a in rows), start=0))
 
 
-@bp.route("/applications/<int:application_id>/screening", methods=["POST"])
-@login_required
-def screen(application_id: int):
+def _agency_decision(application_id: int, form, form_key: str, run, *, error_field, success: str,
+                     stale: str = "De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw."):
+    """The agency's decisions on an application share one course: validate, run the operation,
+    commit; a refusal is shown next to error_field(message), a concurrent change is told."""
     app = _load(application_id)
     _require_admin(app)
-    form = f.ScreeningForm()
     if not form.validate():
-        return _render_show(app, 400, screening_form=form)
+        return _render_show(app, 400, **{form_key: form})
     try:
-        ops.screen_application(app, ApplicationStatus(form.outcome.data), form.reason.data or "", current_user)
+        run(app)
         db.session.commit()
     except ops.ApplicationError as exc:
         db.session.rollback()
         app = _load(application_id)
-        form.outcome.errors = [str(exc)]
-        return _render_show(app, 400, screening_form=form)
+        target = error_field(str(exc))
+        target.errors = [*target.errors, str(exc)]
+        return _render_show(app, 400, **{form_key: form})
     except StaleDataError:
         db.session.rollback()
-        flash("De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw en beslis dan.", "error")
+        flash(stale, "error")
         return redirect(url_for("applications.show", application_id=application_id))
-    flash(f"De aanvraag is {app.status.label}.", "success")
-    return redirect(url_for("applications.show", application_id=app.id))
+    flash(success.format(status=app.status.label), "success")
+    return redirect(url_for("applications.show", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/screening", methods=["POST"])
+@login_required
+def screen(application_id: int):
+    form = f.ScreeningForm()
+    return _agency_decision(
+        application_id, form, "screening_form",
+        lambda app: ops.screen_application(app, ApplicationStatus(form.outcome.data), form.reason.data or "",
+                                           current_user),
+        error_field=lambda _msg: form.outcome, success="De aanvraag is {status}.",
+        stale="De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw en beslis dan.")
 
 
 @bp.route("/applications/<int:application_id>/information-request", methods=["POST"])
 @login_required
 def request_information(application_id: int):
-    app = _load(application_id)
-    _require_admin(app)
     form = f.InformationRequestForm()
-    if not form.validate():
-        return _render_show(app, 400, info_form=form)
-    try:
-        due_at = from_local(datetime.combine(form.due_date.data, time(23, 59)))
-    except LocalTimeError as exc:  # pragma: no cover - 23:59 always exists
-        form.due_date.errors = [str(exc)]
-        return _render_show(app, 400, info_form=form)
-    try:
+
+    def run(app: Application) -> None:
+        due_at = from_local(datetime.combine(form.due_date.data, time(23, 59)))  # 23:59 exists every day
         ops.request_information(app, form.message.data, due_at, current_user, view_url=_view_url(app))
-        db.session.commit()
-    except ops.ApplicationError as exc:
-        db.session.rollback()
-        app = _load(application_id)
-        target = form.due_date if "datum" in str(exc) else form.message
-        target.errors = [*target.errors, str(exc)]
-        return _render_show(app, 400, info_form=form)
-    except StaleDataError:
-        db.session.rollback()
-        flash("De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw.", "error")
-        return redirect(url_for("applications.show", application_id=application_id))
-    flash("De vraag om aanvullende informatie is verstuurd; de aanvraag staat open voor de aanvrager.", "success")
-    return redirect(url_for("applications.show", application_id=app.id))
+
+    return _agency_decision(
+        application_id, form, "info_form", run,
+        error_field=lambda msg: form.due_date if "datum" in msg else form.message,
+        success="De vraag om aanvullende informatie is verstuurd; de aanvraag staat open voor de aanvrager.")
 
 
 @bp.route("/applications/<int:application_id>/advice", methods=["POST"])
@@ -690,22 +688,8 @@ def advice(application_id: int):
 @bp.route("/applications/<int:application_id>/waiver", methods=["POST"])
 @login_required
 def waiver(application_id: int):
-    app = _load(application_id)
-    _require_admin(app)
     form = f.WaiverDecisionForm()
-    if not form.validate():
-        return _render_show(app, 400, waiver_form=form)
-    try:
-        ops.decide_waiver(app, form.decision.data == "accepted", form.reason.data or "", current_user)
-        db.session.commit()
-    except ops.ApplicationError as exc:
-        db.session.rollback()
-        app = _load(application_id)
-        form.decision.errors = [str(exc)]
-        return _render_show(app, 400, waiver_form=form)
-    except StaleDataError:
-        db.session.rollback()
-        flash("De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw.", "error")
-        return redirect(url_for("applications.show", application_id=application_id))
-    flash("De beslissing over de afwijking is bewaard.", "success")
-    return redirect(url_for("applications.show", application_id=app.id))
+    return _agency_decision(
+        application_id, form, "waiver_form",
+        lambda app: ops.decide_waiver(app, form.decision.data == "accepted", form.reason.data or "", current_user),
+        error_field=lambda _msg: form.decision, success="De beslissing over de afwijking is bewaard.")
