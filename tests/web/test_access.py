@@ -114,7 +114,9 @@ def test_security_headers(client):
 def test_language_switch_to_english_and_back(browser):
     assert 'lang="nl"' in browser.get("/login").get_data(as_text=True)
     browser.post("/language", {"lang": "en", "next": "/login"})
-    assert 'lang="en"' in browser.get("/login").get_data(as_text=True)
+    english = browser.get("/login").get_data(as_text=True)
+    assert 'lang="en"' in english
+    assert "Forgot your password?" in english and "Wachtwoord vergeten?" not in english
     browser.post("/language", {"lang": "xx", "next": "/login"})  # unknown: ignored
     assert 'lang="en"' in browser.get("/login").get_data(as_text=True)
     browser.post("/language", {"lang": "nl", "next": "https://evil.example/"})
