@@ -51,14 +51,6 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25") or 25)
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Plan Samenleven <noreply@plansamenleven.example>")
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
-    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    BASE_URL = os.environ.get("BASE_URL", "")
 
 
 class DevelopmentConfig(Config):
@@ -78,12 +70,29 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
 
 
+def _from_environment() -> dict:
+    """Settings read from the environment when the app is created (not when this module is imported)."""
+    env = os.environ
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25") or 25),
+        "MAIL_FROM": env.get("MAIL_FROM", "Plan Samenleven <noreply@plansamenleven.example>"),
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "BASE_URL": env.get("BASE_URL", ""),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0") or 0),
+    }
+
+
 def load_config(env: str | None = None) -> dict:
     env = env or os.environ.get("GRANTS_ENV", "development")
     cls = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}.get(env)
     if cls is None:
         raise RuntimeError(f"GRANTS_ENV must be development, production or testing, not {env!r}")
-    values = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    values = {**_from_environment(), **{key: getattr(cls, key) for key in dir(cls) if key.isupper()}}
     values["GRANTS_ENV"] = env
     values["SQLALCHEMY_DATABASE_URI"] = _database_url()
     secret = os.environ.get("SECRET_KEY", "").strip()

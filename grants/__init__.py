@@ -25,6 +25,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(env))
     app.config.update(overrides or {})
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        # Behind a reverse proxy: links in mails and the Secure cookie need the public scheme and host.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)

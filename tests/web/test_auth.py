@@ -202,3 +202,23 @@ def test_changing_the_password_ends_other_sessions(browser, factory, app):
     html = browser.get("/").get_data(as_text=True)
     assert "Mijn aanvragen" not in html  # logged out: the welcome page
     assert db.session.scalar(sa.select(User.id).where(User.email == "els@gent.be"))
+
+
+def test_links_in_mail_use_the_public_address_behind_a_proxy(monkeypatch, smtp_server, factory):
+    from grants import create_app
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    from config import load_config
+    assert load_config("testing")["PROXY_COUNT"] == 1
+    factory.user(email="els@gent.be")
+    db.session.commit()
+    from flask import current_app
+    proxied = create_app({"GRANTS_ENV": "testing", "PROXY_COUNT": 1,
+                          "SQLALCHEMY_DATABASE_URI": current_app.config["SQLALCHEMY_DATABASE_URI"],
+                          "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": current_app.config["MAIL_PORT"]})
+    proxied.config["WTF_CSRF_ENABLED"] = False
+    with proxied.app_context():
+        proxied.test_client().post("/password/forgot", data={"email": "els@gent.be"}, headers={
+            "X-Forwarded-Proto": "https", "X-Forwarded-Host": "subsidies.vlaanderen.example"})
+        db.engine.dispose()
+    mail = smtp_server.wait_for(1)
+    assert "https://subsidies.vlaanderen.example/password/reset/" in mail[0]["body"]
