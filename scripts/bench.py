@@ -22,11 +22,14 @@ Progress goes to stderr; the last line of stdout is one JSON object:
    "pages": {"NAME": {"rps": ..., "queries": [at_small, at_large], "status": 200, ...}}}
 
 To measure another page, add it to PAGES: name -> (role, path). Roles: "admin", "juror",
-"applicant" or None (anonymous). The path may use {call_id} (an open call holding many
-applications), {review_call_id} (a call under jury review), {decided_call_id}, {application_id}
-(a submitted application of the applicant's organisation), {organisation_id} (the applicant's
-organisation) and {user_id} (the applicant). To measure data a page needs that is not built yet,
-extend DataSet. Timings are for reading, never for pass/fail tests.
+"applicant", "api" (no session: the bench admin's API token in an Authorization: Bearer header)
+or None (anonymous). The path may use {call_id} (an open call holding about a third of all
+applications, the next round of {decided_call_id}, excluding the organisations funded before),
+{review_call_id} (a call under jury review), {decided_call_id}, {application_id} (a submitted
+application of the applicant's organisation, in a partnership, with information requests and a
+status history; it gets more budget lines, partners, attachments and events at the large size),
+{organisation_id} (the applicant's organisation) and {user_id} (the applicant). To measure data a
+page needs that is not built yet, extend DataSet. Timings are for reading, never for pass/fail tests.
 """
 from __future__ import annotations
 
@@ -62,6 +65,15 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "home_applicant": ("applicant", "/"),
     "home_juror": ("juror", "/"),
     "public_calls": (None, "/calls"),
+    "public_call": (None, "/calls/{call_id}"),
+    "admin_calls": ("admin", "/admin/calls"),
+    "admin_call": ("admin", "/admin/calls/{call_id}"),
+    "screening_list": ("admin", "/admin/calls/{call_id}/applications"),
+    "screening_list_filtered": ("admin", "/admin/calls/{call_id}/applications"
+                                         "?status=submitted&kind=municipality&sort=organisation"),
+    "application_applicant": ("applicant", "/applications/{application_id}"),
+    "application_admin": ("admin", "/applications/{application_id}"),
+    "api_call_applications": ("api", "/api/v1/calls/{call_id}/applications"),
 }
 
 BENCH_PASSWORD = "Bench-wachtwoord-2026"
@@ -101,20 +113,34 @@ def _valid_kbo(rng: random.Random) -> str:
 
 
 class DataSet:
-    """Builds the synthetic data with the models; grow_to(size) adds what is missing."""
+    """Builds the synthetic data with the models; grow_to(size) adds what is missing.
+
+    Realistic where the pages look: calls with criteria, KPIs, payment tranches and (the busy open
+    call) a previous round with excluded organisations; applications with budget lines, own and
+    third-party contributions, KPI values, attachment rows, status history (audit events),
+    information requests, screening and dossier numbers. One open call (ids["call_id"]) takes about
+    a third of all applications, so the agency's screening list is long at the large size. The
+    tracked application (ids["application_id"]) grows with the size too (more budget lines,
+    contributions, attachments, partners, information requests and history), so a query per row
+    on the application page shows up as a count that grows.
+    """
 
     CALL_CYCLE = ("published", "under_review", "decided", "closed", "draft")
+    BUSY_CALL_SHARE = 0.35  # share of the applications that go to the busy open call (ids["call_id"])
 
     def __init__(self, seed: int = 2026):
         self.rng = random.Random(seed)
         self.ids: dict[str, int] = {}
+        self.api_token: str | None = None  # the bench admin's bearer token for the API pages
         self._call_seq = itertools.count()
         self._dossier_seq: dict[int, itertools.count] = {}
+        self._in_partnership: dict[int, set[int]] = {}  # call -> organisations in a partnership there
         self._password_hash: str | None = None
 
     # setup: organisations and the users the pages are requested as
     def setup(self) -> None:
         from grants.accounts.models import Role, User
+        from grants.accounts.operations import create_api_token
         from grants.extensions import db
         from grants.organisations.models import Organisation, OrganisationKind
         from grants.organisations.operations import import_municipalities
@@ -126,6 +152,9 @@ class DataSet:
                                         kbo=_valid_kbo(self.rng), place="Brussel", province=None))
         db.session.flush()
         self.organisation_ids = list(db.session.scalars(sa.select(Organisation.id).order_by(Organisation.id)))
+        self.municipality_ids = list(db.session.scalars(
+            sa.select(Organisation.id).where(Organisation.kind == OrganisationKind.MUNICIPALITY)
+            .order_by(Organisation.id)))
         self.applicant_org_ids = list(db.session.scalars(
             sa.select(Organisation.id).where(Organisation.refnis.in_(APPLICANT_ORGANISATIONS))
             .order_by(Organisation.refnis)))
@@ -141,22 +170,36 @@ class DataSet:
         self.user_ids = {role: db.session.scalar(sa.select(User.id).where(User.email == email))
                          for role, email in BENCH_USERS.items()}
         self.ids.update(user_id=self.user_ids["applicant"], organisation_id=self.applicant_org_ids[0])
+        # The tracked application's partners (see _grow_tracked_application) are kept out of the others.
+        self.tracked_partner_ids = [o for o in self.municipality_ids if o not in self.applicant_org_ids][:6]
+        self.api_token = create_api_token(db.session.get(User, self.user_ids["admin"]))
         db.session.commit()
 
     def counts(self) -> dict[str, int]:
         import sqlalchemy as sa
 
         from grants.accounts.models import User
-        from grants.applications.models import Application
-        from grants.calls.models import Call
+        from grants.applications.models import Application, Attachment, BudgetLine, Contribution
+        from grants.audit.models import AuditEvent
+        from grants.calls.models import Call, CallExclusion
         from grants.extensions import db
         from grants.jury.models import Assignment
         from grants.organisations.models import Organisation
 
-        def count(model):
-            return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        return {"calls": count(Call), "applications": count(Application), "users": count(User),
-                "organisations": count(Organisation), "juror_assignments": count(Assignment)}
+        def count(model, *where):
+            return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+        counts = {"calls": count(Call), "applications": count(Application), "users": count(User),
+                  "organisations": count(Organisation), "juror_assignments": count(Assignment),
+                  "budget_lines": count(BudgetLine), "contributions": count(Contribution),
+                  "attachments": count(Attachment), "audit_events": count(AuditEvent)}
+        if "call_id" in self.ids:
+            counts["applications_in_busy_call"] = count(Application, Application.call_id == self.ids["call_id"])
+            counts["exclusions_of_busy_call"] = count(CallExclusion, CallExclusion.call_id == self.ids["call_id"])
+        if "application_id" in self.ids:  # the rows of the tracked application's page
+            tracked = self.ids["application_id"]
+            counts["tracked_application_rows"] = sum(
+                count(model, model.application_id == tracked) for model in (BudgetLine, Contribution, Attachment))
+        return counts
 
     def grow_to(self, size: Size) -> None:
         from grants.extensions import db
@@ -164,12 +207,14 @@ class DataSet:
         self._add_calls(size.calls - have["calls"])
         self._add_users(size.users - have["users"])
         self._add_applications(size.applications - have["applications"])
+        self._grow_tracked_application(size)
+        self._exclude_previous_round()
         db.session.commit()
 
     def _add_calls(self, n: int) -> None:
-        from grants.calls.models import Call, Criterion
+        from grants.calls.models import Call, CallKpi, Criterion, PaymentTranche
         from grants.calls.rules import CofinancingKind
-        from grants.calls.states import CallKind, CallStatus, SelectionMode
+        from grants.calls.states import CallKind, CallStatus, SelectionMode, TriggerKind
         from grants.extensions import db
         from grants.timeutil import utcnow
 
@@ -191,10 +236,16 @@ class DataSet:
                 kind=kind, status=status, selection_mode=mode, dossier_prefix=f"{prefix}{i + 1}",
                 opens_at=opens, closes_at=closes, envelope=Decimal("500000.00"), max_amount=Decimal("50000.00"),
                 max_duration_months=24, allowed_kinds=["municipality", "nonprofit"],
-                cofinancing_kind=CofinancingKind.NONE, eligible_cost_categories=["staff", "operating"],
+                cofinancing_kind=CofinancingKind.NONE, eligible_cost_categories=["staff", "operating", "communication"],
                 report_months=[12])
             call.criteria = [Criterion(position=1, name="Relevantie", weight=Decimal("60")),
                              Criterion(position=2, name="Haalbaarheid", weight=Decimal("40"))]
+            call.kpis = [CallKpi(position=1, name="Deelnemers", unit="personen"),
+                         CallKpi(position=2, name="Activiteiten", unit="activiteiten", maximum=Decimal("100"))]
+            call.tranches = [PaymentTranche(position=1, label="Voorschot", percent=Decimal("60"),
+                                            trigger=TriggerKind.AWARD),
+                             PaymentTranche(position=2, label="Saldo", percent=Decimal("40"),
+                                            trigger=TriggerKind.FINAL_REPORT)]
             db.session.add(call)
             db.session.flush()
             key = {"published": "call_id", "under_review": "review_call_id", "decided": "decided_call_id"}.get(
@@ -216,56 +267,35 @@ class DataSet:
 
     def _add_applications(self, n: int) -> None:
         import sqlalchemy as sa
+        from sqlalchemy.orm import selectinload
 
-        from grants.applications.models import Application, BudgetLine, Contribution, ContributionKind
+        from grants.applications.models import Application
         from grants.applications.states import ApplicationStatus as S
         from grants.calls.models import Call
-        from grants.calls.rules import format_dossier_number
         from grants.calls.states import CallStatus
         from grants.extensions import db
         from grants.jury.models import Assignment, ScoreSheet
 
         if n <= 0:
             return
-        calls = list(db.session.scalars(sa.select(Call).where(Call.status != CallStatus.DRAFT).order_by(Call.id)))
-        statuses = {CallStatus.PUBLISHED: [S.DRAFT, S.SUBMITTED, S.SUBMITTED],
-                    CallStatus.CLOSED: [S.SUBMITTED, S.ADMISSIBLE, S.INADMISSIBLE],
-                    CallStatus.UNDER_REVIEW: [S.UNDER_REVIEW, S.UNDER_REVIEW, S.ADMISSIBLE],
-                    CallStatus.DECIDED: [S.AWARDED, S.REJECTED, S.WAITLISTED]}
+        calls = list(db.session.scalars(sa.select(Call).where(Call.status != CallStatus.DRAFT)
+                                        .options(selectinload(Call.kpis)).order_by(Call.id)))
+        busy = next(c for c in calls if c.id == self.ids["call_id"])
+        statuses = {CallStatus.PUBLISHED: [S.DRAFT, S.DRAFT, S.SUBMITTED, S.SUBMITTED, S.SUBMITTED, S.SUBMITTED,
+                                           S.INFO_REQUESTED, S.WITHDRAWN],
+                    CallStatus.CLOSED: [S.SUBMITTED, S.ADMISSIBLE, S.ADMISSIBLE, S.INADMISSIBLE, S.INFO_REQUESTED],
+                    CallStatus.UNDER_REVIEW: [S.UNDER_REVIEW, S.UNDER_REVIEW, S.ADMISSIBLE, S.INADMISSIBLE],
+                    CallStatus.DECIDED: [S.AWARDED, S.REJECTED, S.WAITLISTED, S.RUNNING]}
         juror = self.user_ids["juror"]
-        applicant = self.user_ids["applicant"]
         for j in range(n):
             first = "application_id" not in self.ids
-            call = calls[0] if first else self.rng.choice(calls)
+            call = busy if first or self.rng.random() < self.BUSY_CALL_SHARE else self.rng.choice(calls)
             status = S.SUBMITTED if first else self.rng.choice(statuses[call.status])
             # one application in ten belongs to the bench applicant's organisations
             ours = first or self.rng.random() < 0.1
-            org = self.rng.choice(self.applicant_org_ids if ours else self.organisation_ids)
-            requested = Decimal(self.rng.randrange(50, 500)) * 100
-            own = (requested * Decimal("0.2")).quantize(Decimal("0.01"))
-            seq = self._dossier_seq.setdefault(call.id, itertools.count(1))
-            created = call.opens_at + timedelta(days=self.rng.randrange(1, 30))
-            application = Application(
-                call_id=call.id, organisation_id=org, status=status,
-                dossier_number=None if status == S.DRAFT else format_dossier_number(
-                    call.dossier_prefix, call.closes_at.year, next(seq)),
-                title=f"Project {self.rng.randrange(10**6)}: samen tegen polarisatie",
-                summary="Samenvatting van het project. " * 30, objectives="Doelstellingen. " * 20,
-                requested_amount=requested, contact_name="Contactpersoon", contact_email="contact@bench.example.be",
-                iban="BE68539007547034", created_at=created, updated_at=created,
-                created_by_id=applicant if ours else None,
-                submitted_at=None if status == S.DRAFT else created + timedelta(days=1),
-                submitted_by_id=None if status == S.DRAFT or not ours else applicant)
-            application.budget_lines = [
-                BudgetLine(position=1, category="staff", description="Projectmedewerker", fte=Decimal("0.50"),
-                           months=12, amount=requested * Decimal("0.7")),
-                BudgetLine(position=2, category="operating", description="Werkingskosten",
-                           amount=requested * Decimal("0.3") + own),
-            ]
-            application.contributions = [Contribution(kind=ContributionKind.OWN_FINANCIAL, source="Eigen middelen",
-                                                      amount=own)]
-            db.session.add(application)
-            db.session.flush()
+            org = self.applicant_org_ids[0] if first else self.rng.choice(
+                self.applicant_org_ids if ours else self.organisation_ids)
+            application = self._application(call, org, status, ours)
             if first:
                 self.ids["application_id"] = application.id
             if call.status in (CallStatus.UNDER_REVIEW, CallStatus.DECIDED) and self.rng.random() < 0.2:
@@ -275,6 +305,235 @@ class DataSet:
                 db.session.add(assignment)
             if j % 200 == 199:
                 db.session.flush()
+
+    def _application(self, call, org: int, status, ours: bool):
+        """One application with what its pages show: budget, financing, KPIs, attachments, history."""
+        from grants.applications.models import (
+            Application, ApplicationKpi, Attachment, AttachmentKind, BudgetLine, Contribution, ContributionKind,
+            InformationRequest,
+        )
+        from grants.applications.states import ApplicationStatus as S
+        from grants.calls.rules import format_dossier_number
+        from grants.calls.states import SelectionMode
+        from grants.extensions import db
+        from grants.timeutil import to_local
+
+        rng = self.rng
+        applicant, admin = self.user_ids["applicant"], self.user_ids["admin"]
+        submitter = applicant if ours else None
+        requested = Decimal(rng.randrange(50, 500)) * 100
+        own_financial = (requested * Decimal("0.15")).quantize(Decimal("0.01"))
+        own_staff = (requested * Decimal("0.05")).quantize(Decimal("0.01")) if rng.random() < 0.4 else Decimal("0.00")
+        third_party = Decimal(rng.randrange(10, 50)) * 100 if rng.random() < 0.3 else Decimal("0.00")
+        created = call.opens_at + timedelta(days=rng.randrange(1, 15), hours=rng.randrange(0, 10))
+        submitted = None if status == S.DRAFT else created + timedelta(days=rng.randrange(1, 5))
+        sequence = number = None
+        if submitted is not None:
+            sequence = next(self._dossier_seq.setdefault(call.id, itertools.count(1)))
+            number = format_dossier_number(call.dossier_prefix, to_local(call.closes_at).year, sequence)
+        screened = submitted + timedelta(days=20) if status in (
+            S.ADMISSIBLE, S.INADMISSIBLE, S.UNDER_REVIEW, S.AWARDED, S.REJECTED, S.WAITLISTED, S.RUNNING) else None
+        application = Application(
+            call_id=call.id, organisation_id=org, status=status, dossier_number=number, dossier_sequence=sequence,
+            title=f"Project {rng.randrange(10**6)}: samen tegen polarisatie",
+            summary="Samenvatting van het project. " * 30, problem_analysis="Analyse. " * 40,
+            objectives="Doelstellingen. " * 20, target_groups="Jongeren en hun ouders. " * 5,
+            activities="Activiteiten. " * 40,
+            start_date=to_local(call.closes_at).date() + timedelta(days=60),
+            end_date=to_local(call.closes_at).date() + timedelta(days=60 + 365),
+            priority=1 if call.selection_mode == SelectionMode.SIGN_UP else None,
+            requested_amount=requested, contact_name="Contactpersoon", contact_email="contact@bench.example.be",
+            contact_phone="02 553 40 00", iban="BE68539007547034", created_at=created,
+            updated_at=submitted or created, created_by_id=submitter, updated_by_id=submitter,
+            submitted_at=submitted, submitted_by_id=submitter if submitted else None,
+            withdrawn_at=submitted + timedelta(days=3) if status == S.WITHDRAWN else None,
+            screened_at=screened, screened_by_id=admin if screened else None,
+            screening_reason="Niet alle verplichte onderdelen zijn ingevuld." if status == S.INADMISSIBLE else "",
+            agency_advice="Een sterk, goed onderbouwd project." if screened else "")
+        lines = [BudgetLine(position=1, category="staff", description="Projectmedewerker", fte=Decimal("0.50"),
+                            months=12, amount=requested * Decimal("0.7"))]
+        if rng.random() < 0.5:
+            lines.append(BudgetLine(position=2, category="communication", description="Drukwerk en website",
+                                    amount=requested * Decimal("0.1")))
+        lines.append(BudgetLine(position=len(lines) + 1, category="operating", description="Werkingskosten",
+                                amount=requested - sum(line.amount for line in lines)
+                                + own_financial + own_staff + third_party))
+        application.budget_lines = lines
+        application.contributions = [Contribution(kind=ContributionKind.OWN_FINANCIAL, source="Eigen middelen",
+                                                  amount=own_financial)]
+        if own_staff:
+            application.contributions.append(Contribution(kind=ContributionKind.OWN_STAFF, source="Eigen personeel",
+                                                          amount=own_staff))
+        if third_party:
+            application.contributions.append(Contribution(kind=ContributionKind.THIRD_PARTY,
+                                                          source="Provinciale subsidie", amount=third_party))
+        application.kpi_values = [ApplicationKpi(kpi_id=kpi.id, planned_value=Decimal(rng.randrange(10, 90)))
+                                  for kpi in call.kpis]
+        if submitted is not None and rng.random() < 0.4:
+            application.attachments = [_attachment_row(rng, AttachmentKind.GENERAL, "projectplan.pdf", submitted,
+                                                       submitter)]
+        if status == S.INFO_REQUESTED:
+            application.info_requests = [InformationRequest(
+                message="Bezorg de begroting per jaar.", requested_at=submitted + timedelta(days=7),
+                requested_by_id=admin, due_at=submitted + timedelta(days=21))]
+        db.session.add(application)
+        db.session.flush()
+        if org in self.municipality_ids and rng.random() < 0.2:
+            self._partnership(application)
+        events = [(created, "application.create", None, S.DRAFT, submitter, None)]
+        if submitted is not None:
+            events.append((submitted, "application.submit", S.DRAFT, S.SUBMITTED, submitter, None))
+        if status == S.WITHDRAWN:
+            events.append((application.withdrawn_at, "application.withdraw", S.SUBMITTED, S.WITHDRAWN, submitter,
+                           "Het project gaat niet door."))
+        elif status == S.INFO_REQUESTED:
+            events.append((submitted + timedelta(days=7), "application.request_information", S.SUBMITTED,
+                           S.INFO_REQUESTED, admin, "Bezorg de begroting per jaar."))
+        elif screened is not None:
+            outcome = S.INADMISSIBLE if status == S.INADMISSIBLE else S.ADMISSIBLE
+            events.append((screened, "application.screen", S.SUBMITTED, outcome, admin, None))
+            if status not in (S.ADMISSIBLE, S.INADMISSIBLE):
+                events.append((screened + timedelta(days=30), "application.decide", S.ADMISSIBLE, status, admin,
+                               None))
+        _add_events(application.id, events)
+        return application
+
+    def _partnership(self, application) -> None:
+        """Municipalities applying together (the lead is a member too); one partnership per call each."""
+        from grants.extensions import db
+        from grants.organisations.models import Partnership, PartnershipMember
+
+        taken = self._in_partnership.setdefault(
+            application.call_id, set(self.tracked_partner_ids) | set(self.applicant_org_ids))
+        if application.organisation_id in taken:
+            return
+        free = [o for o in self.municipality_ids if o not in taken and o != application.organisation_id]
+        partners = self.rng.sample(free, min(len(free), self.rng.randrange(1, 4)))
+        if not partners:
+            return
+        members = [application.organisation_id] + partners
+        taken.update(members)
+        application.partnership = Partnership(
+            call_id=application.call_id, name=f"Samenwerkingsverband {application.id}",
+            lead_organisation_id=application.organisation_id,
+            members=[PartnershipMember(call_id=application.call_id, organisation_id=o) for o in members])
+        db.session.flush()
+
+    def _grow_tracked_application(self, size: Size) -> None:
+        """The tracked application (the applicant's, submitted, in the busy call) gets more of everything
+        as the data set grows: a query per budget line, partner, attachment or event would show."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import (
+            Application, AttachmentKind, BudgetLine, Contribution, ContributionKind, InformationRequest,
+        )
+        from grants.applications.states import ApplicationStatus as S
+        from grants.audit.models import AuditEvent
+        from grants.extensions import db
+        from grants.organisations.models import Organisation, Partnership, PartnershipMember
+
+        app = db.session.get(Application, self.ids["application_id"])
+        extra = min(10, size.applications // 20)  # 0 at the small size
+        applicant, admin = self.user_ids["applicant"], self.user_ids["admin"]
+        rng = random.Random(extra)
+        own = app.contribution_total(ContributionKind.OWN_FINANCIAL) + app.contribution_total(
+            ContributionKind.OWN_STAFF)
+        third = [Contribution(kind=ContributionKind.THIRD_PARTY, source=f"Partner {k + 1}",
+                              amount=Decimal(1000 + 250 * k)) for k in range(1 + extra // 2)]
+        # The budget adds up to the financing: requested + own + third parties.
+        total = app.requested_amount + own + sum(c.amount for c in third)
+        n_staff = 2 + extra
+        per_post = (total * Decimal("0.6") / n_staff).quantize(Decimal("0.01"))
+        communication = (total * Decimal("0.05")).quantize(Decimal("0.01"))
+        staff = [BudgetLine(position=k + 1, category="staff", description=f"Medewerker {k + 1}",
+                            fte=Decimal("0.20"), months=12, amount=per_post) for k in range(n_staff)]
+        app.budget_lines = staff + [
+            BudgetLine(position=n_staff + 1, category="communication", description="Affiches en website",
+                       amount=communication),
+            BudgetLine(position=n_staff + 2, category="operating", description="Werkingskosten",
+                       amount=total - per_post * n_staff - communication)]
+        app.contributions = [c for c in app.contributions if c.kind != ContributionKind.THIRD_PARTY] + third
+        app.attachments = [_attachment_row(rng, AttachmentKind.GENERAL, f"bijlage-{k + 1}.pdf", app.submitted_at,
+                                           applicant) for k in range(1 + extra)]
+        # Partners: other municipalities (the lead is a member too, as the applications part builds it).
+        partners = self.tracked_partner_ids[:1 + extra // 2]
+        if app.partnership is None:
+            app.partnership = Partnership(call_id=app.call_id, name="Samenwerkingsverband benchmark",
+                                          lead_organisation_id=app.organisation_id)
+            db.session.flush()
+        have = {m.organisation_id for m in app.partnership.members}
+        app.partnership.members += [PartnershipMember(call_id=app.call_id, organisation_id=o)
+                                    for o in [app.organisation_id] + partners if o not in have]
+        db.session.flush()
+        # Rounds of "more information, please" and resubmissions, each in the status history.
+        rounds = 1 + extra // 3
+        start = app.submitted_at
+        app.info_requests = [InformationRequest(
+            message=f"Vraag {k + 1}: verduidelijk de begroting.", requested_at=start + timedelta(days=3 * k + 1),
+            requested_by_id=admin, due_at=start + timedelta(days=3 * k + 2),
+            resubmitted_at=start + timedelta(days=3 * k + 2), response="Aangevuld.") for k in range(rounds)]
+        db.session.flush()
+        db.session.execute(sa.delete(AuditEvent).where(AuditEvent.object_type == Application.__tablename__,
+                                                       AuditEvent.object_id == app.id))
+        events = [(app.created_at, "application.create", None, S.DRAFT, applicant, None),
+                  (start, "application.submit", S.DRAFT, S.SUBMITTED, applicant, None)]
+        for k, request in enumerate(app.info_requests):
+            events += [(request.requested_at, "application.request_information", S.SUBMITTED, S.INFO_REQUESTED,
+                        admin, request.message),
+                       (request.resubmitted_at, "application.resubmit", S.INFO_REQUESTED, S.SUBMITTED,
+                        applicant if k % 2 == 0 else None, None)]
+        _add_events(app.id, events)
+        names = db.session.scalars(sa.select(Organisation.name).where(Organisation.id.in_(partners))).all()
+        db.session.add(AuditEvent(created_at=start, actor_id=applicant, action="application.partner_add",
+                                  object_type=Application.__tablename__, object_id=app.id,
+                                  changes={"partners": [None, ", ".join(sorted(names))]}))
+        db.session.flush()
+
+    def _exclude_previous_round(self) -> None:
+        """The busy call is the next round of the decided call: organisations funded in a decided call
+        (and not applying to the busy call) may not apply again, so its list of exclusions grows too."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import Application
+        from grants.applications.states import ApplicationStatus as S
+        from grants.calls.models import Call, CallExclusion
+        from grants.calls.states import CallStatus
+        from grants.extensions import db
+
+        if "decided_call_id" not in self.ids:
+            return
+        call = db.session.get(Call, self.ids["call_id"])
+        call.previous_round_id = self.ids["decided_call_id"]
+        applying = set(db.session.scalars(sa.select(Application.organisation_id)
+                                          .where(Application.call_id == call.id)))
+        decided = sa.select(Call.id).where(Call.status == CallStatus.DECIDED)
+        funded = set(db.session.scalars(sa.select(Application.organisation_id).where(
+            Application.call_id.in_(decided), Application.status.in_([S.AWARDED, S.RUNNING]))))
+        excluded = set(db.session.scalars(sa.select(CallExclusion.organisation_id)
+                                          .where(CallExclusion.call_id == call.id)))
+        for org in sorted(funded - applying - excluded - set(self.applicant_org_ids)):
+            db.session.add(CallExclusion(call_id=call.id, organisation_id=org,
+                                         reason="Al gefinancierd in de vorige ronde."))
+        db.session.flush()
+
+
+def _attachment_row(rng: random.Random, kind, name: str, when, uploaded_by: int | None):
+    """An attachment's row (no file on disk: the pages measured here show the list, not the file)."""
+    from grants.applications.models import Attachment
+    return Attachment(kind=kind, original_name=name, stored_name=secrets.token_hex(16), content_type="application/pdf",
+                      size=rng.randrange(20_000, 2_000_000), sha256=secrets.token_hex(32), uploaded_at=when,
+                      uploaded_by_id=uploaded_by)
+
+
+def _add_events(application_id: int, events) -> None:
+    """Status changes of an application as the operations record them: (when, action, old, new, actor, reason)."""
+    from grants.applications.models import Application
+    from grants.audit.models import AuditEvent
+    from grants.extensions import db
+    for when, action, old, new, actor, reason in events:
+        db.session.add(AuditEvent(created_at=when, actor_id=actor, action=action,
+                                  object_type=Application.__tablename__, object_id=application_id,
+                                  changes={"status": [old.value if old else None, new.value]}, reason=reason))
 
 
 def _memberships():
@@ -358,7 +617,7 @@ def _csrf(html: str) -> str:
 
 def _test_client_for(app, role: str | None):
     client = app.test_client()
-    if role is None:
+    if role is None or role == "api":
         return client
     token = _csrf(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": BENCH_USERS[role], "password": BENCH_PASSWORD,
@@ -368,7 +627,16 @@ def _test_client_for(app, role: str | None):
     return client
 
 
-def count_queries(app, pages: dict, ids: dict) -> dict[str, tuple[int, int]]:
+def auth_headers(role: str | None, api_token: str | None) -> dict[str, str]:
+    """Extra request headers of a role: the bearer token for "api" (the others use a session cookie)."""
+    if role == "api":
+        if not api_token:
+            raise RuntimeError("no API token for the api pages")
+        return {"Authorization": f"Bearer {api_token}"}
+    return {}
+
+
+def count_queries(app, pages: dict, ids: dict, api_token: str | None = None) -> dict[str, tuple[int, int]]:
     """name -> (status, number of SQL statements) for one request of the page, after a warm-up request."""
     import sqlalchemy as sa
 
@@ -388,10 +656,11 @@ def count_queries(app, pages: dict, ids: dict) -> dict[str, tuple[int, int]]:
             if role not in clients:
                 clients[role] = _test_client_for(app, role)
             url = path.format(**ids)
+            headers = auth_headers(role, api_token)
             try:
-                clients[role].get(url)
+                clients[role].get(url, headers=headers)
                 counter[0] = 0
-                status = clients[role].get(url).status_code
+                status = clients[role].get(url, headers=headers).status_code
             except Exception as exc:  # noqa: BLE001 - a broken page is a finding, not the end of the run
                 log(f"{name}: {url} raised {exc.__class__.__name__}: {exc}")
                 status = 500
@@ -488,12 +757,13 @@ class _Cleanup:
 _CLEANUP = _Cleanup()
 
 
-def _request(method: str, url: str, body: dict | None = None, cookie: str | None = None):
+def _request(method: str, url: str, body: dict | None = None, cookie: str | None = None,
+             extra_headers: dict | None = None):
     """(status, headers, text) of one plain HTTP request, cookies handled by hand (they are Secure)."""
     from urllib.parse import urlsplit
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": USER_AGENT, **(extra_headers or {})}
     data = None
     if cookie:
         headers["Cookie"] = cookie
@@ -571,11 +841,14 @@ def parse_wrk(output: str) -> dict:
             "latency_ms": latency}
 
 
-def run_wrk(wrk: str, url: str, client: dict, duration: float, cookie: str | None = None) -> dict:
+def run_wrk(wrk: str, url: str, client: dict, duration: float, cookie: str | None = None,
+            extra_headers: dict | None = None) -> dict:
     command = [wrk, f"-t{client['threads']}", f"-c{client['connections']}", f"-d{duration:g}s", "--latency",
                "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (extra_headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     result = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 30)
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed: {result.stderr.strip()}")
@@ -615,16 +888,17 @@ def build(database_url: str, quick: bool, reset: bool, pages: dict) -> dict:
         counts_small = data.counts()
         db.session.remove()
     log(f"small data set: {counts_small}")
-    queries_small = count_queries(app, pages, data.ids)
+    queries_small = count_queries(app, pages, data.ids, data.api_token)
     with app.app_context():
         data.grow_to(large)
         counts_large = data.counts()
         db.session.remove()
     log(f"large data set: {counts_large}")
-    queries_large = count_queries(app, pages, data.ids)
+    queries_large = count_queries(app, pages, data.ids, data.api_token)
     with app.app_context():
         db.engine.dispose()
-    return {"schema": schema, "ids": data.ids, "dataset": {"small": counts_small, "large": counts_large},
+    return {"schema": schema, "ids": data.ids, "api_token": data.api_token,
+            "dataset": {"small": counts_small, "large": counts_large},
             "queries": {name: [queries_small[name][1], queries_large[name][1]] for name in pages},
             "status": {name: queries_large[name][0] for name in pages}}
 
@@ -668,19 +942,21 @@ def main(argv=None) -> int:
 
         server = Server("wsgi:app", args.workers, env, tmp / "gunicorn-app.log")
         server.wait_ready("/healthz")
-        cookies = {role: login_cookie(server.base, role) for role in {r for r, _ in pages.values()} if role}
+        cookies = {role: login_cookie(server.base, role)
+                   for role in {r for r, _ in pages.values()} if role in BENCH_USERS}
         results = {}
         for name, (role, path) in pages.items():
             url = server.base + path.format(**facts["ids"])
             cookie = cookies.get(role)
-            status = _request("GET", url, cookie=cookie)[0]
+            headers = auth_headers(role, facts["api_token"])
+            status = _request("GET", url, cookie=cookie, extra_headers=headers)[0]
             entry = {"path": path, "role": role, "status": status, "queries": facts["queries"][name]}
             if status != 200:
                 log(f"{name}: {path} answers {status}, not loaded")
                 entry.update(rps=None, note=f"answers {status}: not measured")
             else:
-                run_wrk(wrk, url, client, warmup, cookie)
-                measured = run_wrk(wrk, url, client, duration, cookie)
+                run_wrk(wrk, url, client, warmup, cookie, headers)
+                measured = run_wrk(wrk, url, client, duration, cookie, headers)
                 entry.update(rps=measured["rps"], latency_ms=measured["latency_ms"],
                              requests=measured["requests"])
                 if measured["non_2xx_3xx"] or measured["socket_errors"]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 from flask import abort, jsonify, request
 
 from ..calls.models import Call
@@ -44,8 +45,9 @@ def call_applications(call_id: int):
                             "detail": "Onbekende status; kies uit " + ", ".join(s.value for s in ApplicationStatus)
                             + "."}), 400
         query = query.where(Application.status == ApplicationStatus(status))
-    # Application.organisation is loaded in the same query (joined); the totals come in two aggregates.
-    rows = db.session.scalars(query.order_by(Application.dossier_number.is_(None), Application.dossier_number,
+    # Application.organisation is loaded in the same query (joined); the call is already in the session,
+    # so it is not joined again per row; the totals come in two aggregates.
+    rows = db.session.scalars(query.options(lazyload(Application.call)).order_by(Application.dossier_number.is_(None), Application.dossier_number,
                                              Application.id)).unique().all()
     figures = figures_for([a.id for a in rows])
     return jsonify({"call_id": call.id, "items": [application_json(a, figures[a.id]) for a in rows]})

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from ..accounts.models import Role
 from ..audit.models import AuditEvent
@@ -223,7 +223,10 @@ def screening_list(call: Call, filters: ScreeningFilters) -> list[Application]:
     if filters.kind:
         query = query.where(Organisation.kind == filters.kind)
     query = query.order_by(*SORTS.get(filters.sort, SORTS["dossier"]))
-    return list(db.session.scalars(query.options(selectinload(Application.partnership))).unique())
+    # The organisation comes from the join above and the call is already in the session: neither is
+    # loaded again per row. The list shows only whether an application is a partnership's.
+    options = (contains_eager(Application.organisation), lazyload(Application.call))
+    return list(db.session.scalars(query.options(*options)).unique())
 
 
 def status_counts(call: Call) -> dict[ApplicationStatus, int]:
