@@ -25,7 +25,7 @@ def _kbo_pair() -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("email, heading, detail", [
-    ("admin@abb.demo", "Overzicht voor het agentschap", "dossierbeheerder (ABB)"),
+    ("admin@abb.demo", "Overzicht voor het agentschap", "dossierbeheerder ABB"),
     ("jury@abb.demo", "Mijn beoordelingen", "jurylid"),
     ("gent@gemeente.demo", "Mijn aanvragen", "Gent"),
 ])
@@ -189,7 +189,8 @@ def test_admin_adds_an_organisation_after_fixing_a_wrong_kbo_number(page, live_s
     expect(page.get_by_label("Provincie")).to_have_value("Antwerpen")
     expect(page.get_by_label("Algemeen e-mailadres")).to_have_value("info@brug.example")
 
-    # The error summary links to the field.
+    # Focus starts on the error summary, which links to the field.
+    expect(page.locator(".error-summary")).to_be_focused()
     page.get_by_role("alert").get_by_role("link", name="Ondernemingsnummer (KBO)").click()
     expect(kbo).to_be_focused()
 
