@@ -165,6 +165,19 @@ def logged_in(browser, factory):
     return _login
 
 
+@pytest.fixture
+def token(factory):
+    """A bearer token of a fresh admin, for the API."""
+    from grants.accounts.operations import create_api_token
+    value = create_api_token(factory.user(role="admin"))
+    db.session.commit()
+    return value
+
+
+def auth(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
 # --- a real SMTP server -----------------------------------------------------------------------
 
 class _Inbox:

@@ -5,19 +5,8 @@ import pytest
 
 from grants.accounts.operations import create_api_token
 from grants.extensions import db
+from tests.conftest import auth
 from grants.organisations.models import OrganisationKind
-
-
-@pytest.fixture
-def token(factory):
-    admin = factory.user(role="admin")
-    value = create_api_token(admin)
-    db.session.commit()
-    return value
-
-
-def auth(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer "}, {"Authorization": "Bearer wrong-token"},

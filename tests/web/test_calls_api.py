@@ -11,19 +11,8 @@ from grants.calls.operations import CallData, create_call
 from grants.calls.presets import ACTION_PLAN, COUNTER_VOICES, REGIE_ROLE
 from grants.calls.states import CallStatus
 from grants.extensions import db
+from tests.conftest import auth
 from tests.web.test_calls_support import brussels
-
-
-@pytest.fixture
-def token(factory):
-    admin = factory.user(role="admin")
-    value = create_api_token(admin)
-    db.session.commit()
-    return value
-
-
-def auth(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _call(preset, title, opens, closes, status=CallStatus.PUBLISHED, **overrides):
