@@ -75,6 +75,16 @@ def format_eur(amount: Decimal | int | None, *, unit: bool = True) -> str:
     return f"{text} EUR" if unit else text
 
 
+def format_decimal(value: Decimal | int | str | None, *, decimal_mark: str = ",") -> str:
+    """An exact number without trailing zeros or exponent: 0.50 -> '0,5', 20.0000 -> '20', None -> ''."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", decimal_mark)
+
+
 def api_amount(amount: Decimal | None) -> str | None:
     """Amounts in the API: decimal strings with two decimals."""
     return None if amount is None else f"{to_cents(amount):.2f}"

@@ -6,7 +6,7 @@ import nh3
 from flask import Flask
 from markupsafe import Markup
 
-from .money import format_eur
+from .money import format_decimal, format_eur
 from .timeutil import format_local
 
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre",
@@ -23,6 +23,8 @@ def render_markdown(text: str | None) -> Markup:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["eur"] = format_eur
+    app.jinja_env.filters["number_nl"] = format_decimal  # weights, FTE, KPI values: 0.50 -> 0,5
+    app.jinja_env.filters["percent_nl"] = lambda value: "" if value is None else format_decimal(value) + "%"
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["localdate"] = lambda value: format_local(value, "%d-%m-%Y")
     app.jinja_env.filters["markdown"] = render_markdown

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..calls.states import SelectionMode
-from ..money import format_eur
+from ..money import format_decimal, format_eur
 from ..organisations.identifiers import format_iban
 from . import forms as f
 from .models import Application, ApplicationKpi, BudgetLine, Contribution, ContributionKind
@@ -86,7 +86,7 @@ def shown(section: str, app: Application) -> list[tuple[str, str]]:
     spec = SECTIONS[section]
     if section == "budget":
         return [(f"{cost_category_label(line.category)}: {line.description}",
-                 _money(line.amount) + (f" ({_number(line.fte)} VTE, {line.months} maanden)"
+                 _money(line.amount) + (f" ({format_decimal(line.fte)} VTE, {line.months} maanden)"
                                         if line.fte is not None else "")) for line in app.budget_lines] \
             or [("Begroting", "(geen kostenposten)")]
     if section == "financing":
@@ -99,7 +99,7 @@ def shown(section: str, app: Application) -> list[tuple[str, str]]:
             rows.append(("Motivatie afwijking", app.waiver_motivation))
         return rows
     if section == "kpis":
-        rows = [(f"{v.kpi.name}", _number(v.planned_value)) for v in app.kpi_values]
+        rows = [(f"{v.kpi.name}", format_decimal(v.planned_value)) for v in app.kpi_values]
         if app.priority is not None:
             rows.append(("Prioriteit", str(app.priority)))
         return rows
@@ -122,15 +122,6 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _number(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 # --------------------------------------------------------------------------- forms
 
 
@@ -144,7 +135,7 @@ def _kpi_form(app: Application) -> type:
         label = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         setattr(KpiForm, f"kpi_{kpi.id}", f.NumberField(
             label, places=2, minimum=Decimal(0), maximum=kpi.maximum or Decimal("9999999999.99"),
-            description="Uw streefwaarde" + (f", hoogstens {_number(kpi.maximum)}" if kpi.maximum else "") + "."))
+            description="Uw streefwaarde" + (f", hoogstens {format_decimal(kpi.maximum)}" if kpi.maximum else "") + "."))
     if call.selection_mode == SelectionMode.SIGN_UP:
         KpiForm.priority = f.WholeNumberField(
             "Uw prioriteit", minimum=1, maximum=99,

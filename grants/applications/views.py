@@ -7,7 +7,6 @@ the field and everything typed still there.
 from __future__ import annotations
 
 from datetime import datetime, time
-from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -67,17 +66,6 @@ def status_label(value) -> str:
         return ApplicationStatus(value).label
     except ValueError:
         return "" if value is None else str(value)
-
-
-@bp.app_template_filter("number_nl")
-def number_nl(value) -> str:
-    """0.50 -> '0,5'; 100 -> '100' (no exponent, Dutch decimal comma)."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 @bp.app_template_filter("cost_category")

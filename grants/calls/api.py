@@ -7,7 +7,7 @@ from flask import abort, jsonify, request
 
 from ..exports.api import bp, token_required
 from ..exports.openapi import AMOUNT, INSTANT, register
-from ..money import api_amount
+from ..money import api_amount, format_decimal
 from ..timeutil import iso_local
 from . import queries
 from .models import Call
@@ -17,10 +17,7 @@ from .states import CallKind, CallStatus, SelectionMode, TriggerKind
 
 def _decimal_text(value: Decimal | None) -> str | None:
     """20.0000 -> '20', 0.5000 -> '0.5': exact, without float and without exponent."""
-    if value is None:
-        return None
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return None if value is None else format_decimal(value, decimal_mark=".")
 
 
 def call_json(call: Call) -> dict:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from types import MappingProxyType
 
-from grants.money import CENT, format_eur
+from grants.money import CENT, format_decimal, format_eur
 from grants.organisations.labels import ORGANISATION_KIND_LABELS
 from grants.timeutil import as_utc, describe_remaining, format_local
 
@@ -102,15 +102,7 @@ def _round_down(value: Decimal) -> Decimal:
 
 def format_percentage(value: Decimal) -> str:
     """20 -> '20%', 33.5 -> '33,5%' (no exponent, Dutch decimal comma)."""
-    if value == value.to_integral_value():
-        return f"{int(value)}%"
-    return f"{value.normalize():f}".replace(".", ",") + "%"
-
-
-def _format_factor(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(int(value))
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_decimal(value) + "%"
 
 
 @dataclass(frozen=True)
@@ -160,7 +152,7 @@ class CofinancingRule:
             if value < 1:
                 share = format_percentage(value * HUNDRED)
                 return f"Uw eigen bijdrage is minstens {share} van de gevraagde subsidie."
-            return f"Uw eigen bijdrage is minstens {_format_factor(value)} keer de gevraagde subsidie."
+            return f"Uw eigen bijdrage is minstens {format_decimal(value)} keer de gevraagde subsidie."
         if self.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
             return f"Uw eigen bijdrage is minstens {format_percentage(value)} van de totale projectkost."
         return f"De subsidie bedraagt hoogstens {format_percentage(value)} van de totale subsidiabele kost."
@@ -528,7 +520,7 @@ def weights_problem(weights: Sequence[Decimal]) -> str | None:
         return "Elk gewicht moet groter dan nul zijn."
     total = sum((_decimal(w, "Een gewicht") for w in weights), ZERO)
     if weights and total != HUNDRED:
-        return f"De gewichten tellen op tot {_format_factor(total)}; samen moeten ze 100 zijn."
+        return f"De gewichten tellen op tot {format_decimal(total)}; samen moeten ze 100 zijn."
     return None
 
 

@@ -1,7 +1,6 @@
 """Call pages: the public list and call page, and the admin pages to set up and run calls."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +19,6 @@ from .operations import (
     update_call,
 )
 from .presets import PRESET_SUMMARIES, preset_for
-from .rules import format_percentage
 from .states import (
     CALL_ACTION_LABELS, CALL_ACTIONS, EDITABLE_CALL_STATUSES, CallKind, CallStatus, available_actions,
 )
@@ -311,14 +309,3 @@ def admin_duplicate(call_id: int):
         400 if form.errors else 200
 
 
-@bp.app_template_filter("number_nl")
-def number_nl(value) -> str:
-    """12.50 -> '12,5'; None -> '' (weights, percentages, KPI maxima: no float on the way)."""
-    if value is None:
-        return ""
-    return format_percentage(Decimal(value))[:-1]
-
-
-@bp.app_template_filter("percent_nl")
-def percent_nl(value) -> str:
-    return "" if value is None else format_percentage(Decimal(value))

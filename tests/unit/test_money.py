@@ -174,3 +174,13 @@ def test_api_amount(value, expected):
 
 def test_max_amount_is_what_numeric_12_2_holds():
     assert MAX_AMOUNT == Decimal("9999999999.99")
+
+
+@pytest.mark.parametrize(("value", "mark", "expected"), [
+    (Decimal("0.50"), ",", "0,5"), (Decimal("20.0000"), ",", "20"), (Decimal("100"), ",", "100"),
+    (Decimal("12.25"), ",", "12,25"), (Decimal("1E+2"), ",", "100"), (Decimal("0.5000"), ".", "0.5"),
+    (None, ",", ""),
+])
+def test_format_decimal_has_no_trailing_zeros_and_no_exponent(value, mark, expected):
+    from grants.money import format_decimal
+    assert format_decimal(value, decimal_mark=mark) == expected
