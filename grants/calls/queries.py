@@ -74,6 +74,12 @@ def rules_locked(call: Call) -> bool:
     return call.id is not None and submitted_count(call.id) > 0
 
 
+def open_calls_query(now: datetime) -> sa.Select:
+    """Published calls that accept submissions at this instant (the SQL form of Call.is_open_at)."""
+    return (sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
+            .order_by(Call.closes_at, Call.id))
+
+
 def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
     """Published calls that are open or still to open, and the recent ones whose deadline has passed."""
     now = now or utcnow()

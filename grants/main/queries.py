@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from ..applications.models import Application
 from ..applications.states import ApplicationStatus
 from ..calls.models import Call
+from ..calls.queries import open_calls_query
 from ..calls.states import CallStatus
 from ..extensions import db
 from ..jury.models import Assignment
@@ -14,9 +15,7 @@ from ..timeutil import utcnow
 
 
 def public_open_calls() -> list[Call]:
-    now = utcnow()
-    return list(db.session.scalars(
-        sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.closes_at > now).order_by(Call.closes_at)))
+    return list(db.session.scalars(open_calls_query(utcnow())))
 
 
 def admin_dashboard() -> dict:
@@ -69,9 +68,7 @@ def applicant_home(user) -> dict:
                                    reason=app.screening_reason),
         })
     calls = list(db.session.scalars(
-        sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
-        .options(selectinload(Call.allowed_organisations), selectinload(Call.exclusions))
-        .order_by(Call.closes_at)))
+        open_calls_query(now).options(selectinload(Call.allowed_organisations), selectinload(Call.exclusions))))
     counts = existing_application_counts([c.id for c in calls], org_ids)
     own = {(a.call_id, a.organisation_id): a for a in applications
            if a.organisation_id in org_ids and a.status != ApplicationStatus.WITHDRAWN}

@@ -121,3 +121,15 @@ def test_language_switch_to_english_and_back(browser):
     assert 'lang="en"' in browser.get("/login").get_data(as_text=True)
     browser.post("/language", {"lang": "nl", "next": "https://evil.example/"})
     assert 'lang="nl"' in browser.get("/login").get_data(as_text=True)
+
+
+def test_welcome_page_lists_only_calls_open_now(client, factory):
+    from datetime import timedelta
+
+    from grants.extensions import db
+    from grants.timeutil import utcnow
+    factory.call(title="Nu open")
+    factory.call(title="Opent later", opens_at=utcnow() + timedelta(days=3), closes_at=utcnow() + timedelta(days=30))
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Nu open" in html and "Opent later" not in html
