@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Load benchmark: a synthetic data set, served by gunicorn, loaded by wrk.
+"""Load benchmark: a synthetic data set, served by gunicorn, loaded by wrk; and the same pages at scale.
 
     .venv/bin/python scripts/bench.py            # about a minute
     .venv/bin/python scripts/bench.py --quick    # well under a minute
-    DATABASE_URL=postgresql://u:p@host/empty_db .venv/bin/python scripts/bench.py [--reset]
+    .venv/bin/python scripts/bench.py --scale    # a call of 1,000 and of 10,000 applications: 1-2 minutes
+    DATABASE_URL=postgresql://u:p@host/empty_db .venv/bin/python scripts/bench.py [--reset] [--scale]
+
+Options: --quick (smaller data set, shorter runs); --workers N (gunicorn sync workers, default 2);
+--threads N and --connections N (wrk, default 2 and 8); --duration S (seconds of load per page, default
+5, --quick 2); --reset (drop everything in DATABASE_URL first: it must be empty otherwise); --only NAME
+(repeatable: only these pages of PAGES, or with --scale only these of SCALE_PAGES); --keep (keep the
+temporary folder with the SQLite database and the server logs); --scale (see below).
 
 What it does:
   1. builds a fresh database (a temporary SQLite file, or DATABASE_URL, which must be empty unless
@@ -15,21 +22,41 @@ What it does:
   3. serves the large data set with gunicorn (GRANTS_ENV=production, WORKERS sync workers) and loads
      each page with wrk (same threads, connections and duration for every page), logged in through
      the session cookie of a real POST /login;
-  4. serves a bare Flask "hello" app (scripts/bench_hello.py) the same way: `floor_rps`.
+  4. serves a bare Flask "hello" app (scripts/bench_hello.py) the same way: `floor_rps`;
+  5. reads the resident memory (VmRSS in /proc/<pid>/status) of each gunicorn worker (the children of
+     the master) after every page was loaded: `worker_rss_mb` (and `floor_worker_rss_mb` for hello).
 
 Progress goes to stderr; the last line of stdout is one JSON object:
-  {"server": {...}, "client": {...}, "floor_rps": ..., "dataset": {...},
+  {"database": "sqlite"|"postgresql", "database_version": "3.40.1", "server": {...}, "client": {...},
+   "floor_rps": ..., "worker_rss_mb": {"max": 97.1, "per_worker": [97.1, 95.8]}, "dataset": {...},
    "pages": {"NAME": {"rps": ..., "queries": [at_small, at_large], "status": 200, ...}}}
+Memory is in MB of 1024 kB, as /proc counts it, one number per worker, read once after the load.
 
-To measure another page, add it to PAGES: name -> (role, path). Roles: "admin", "juror",
-"applicant", "api" (no session: the bench admin's API token in an Authorization: Bearer header)
-or None (anonymous). The path may use {call_id} (an open call holding about a third of all
-applications, the next round of {decided_call_id}, excluding the organisations funded before),
-{review_call_id} (a call under jury review), {decided_call_id}, {application_id} (a submitted
-application of the applicant's organisation, in a partnership, with information requests and a
-status history; it gets more budget lines, partners, attachments and events at the large size),
-{organisation_id} (the applicant's organisation) and {user_id} (the applicant). To measure data a
-page needs that is not built yet, extend DataSet. Timings are for reading, never for pass/fail tests.
+--scale measures server time instead of throughput, in process (no gunicorn, no wrk): it builds a small
+data set around the busy call (ids["call_id"]), closes that call and fills it, with bulk inserts
+(ScaleData), to 1,000 and then 10,000 applications that look like a call being screened (dossier numbers,
+mostly submitted or admissible, municipalities and non-profits of all provinces, partnerships, budget
+lines, contributions, KPI values, attachments, status history). At each size, for each page in
+SCALE_PAGES (the screening list, the application page as the admin, the API list), through the Flask
+test client logged in as the page's role: one warm-up request, the queries of one request, then 30 timed
+requests (time.perf_counter around client.get; fewer, at least 5, once 15 seconds are spent on the page;
+--quick: 10 requests, 5 seconds). The plain URL is requested: a paginated page is measured at its
+first page. The JSON:
+  {"database": ..., "method": {...}, "dataset": {"1k": {...}, "10k": {...}},
+   "scale": {"NAME": {"ms_1k": median, "ms_10k": median, "queries_1k": n, "queries_10k": n,
+                      "requests_1k": timed, "requests_10k": timed, "status_1k": 200, ...}},
+   "peak_rss_mb": the bench process's peak (building the data included)}
+
+To measure another page, add it to PAGES: name -> (role, path), and its name to SCALE_PAGES to time it
+at scale too. Roles: "admin", "juror", "applicant", "api" (no session: the bench admin's API token in
+an Authorization: Bearer header) or None (anonymous). The path may use {call_id} (an open call holding
+about a third of all applications, the next round of {decided_call_id}, excluding the organisations
+funded before; with --scale, the closed call of 1,000 or 10,000), {review_call_id} (a call under jury
+review), {decided_call_id}, {application_id} (a submitted application of the applicant's organisation,
+in a partnership, with information requests and a status history; it gets more budget lines,
+partners, attachments and events at the large size, and has them all with --scale), {organisation_id}
+(the applicant's organisation) and {user_id} (the applicant). To measure data a page needs that is not
+built yet, extend DataSet (and ScaleData). Timings are for reading, never for pass/fail tests.
 """
 from __future__ import annotations
 
@@ -541,6 +568,290 @@ def _memberships():
     return memberships
 
 
+# --- the scale data set (--scale) -------------------------------------------------------------
+
+# Pages of PAGES measured in process at a call of SCALE_SIZES applications (--scale).
+SCALE_PAGES = ("screening_list", "application_admin", "api_call_applications")
+SCALE_SIZES = (1000, 10000)
+SCALE_BASE = Size(calls=5, applications=10, users=10)  # the rest of the data set around the measured call
+SCALE_TRACKED = Size(calls=0, applications=200, users=0)  # the tracked application at its fullest
+SCALE_REQUESTS = 30  # timed requests per page and size (--quick: 10) ...
+SCALE_BUDGET_S = 15.0  # ... or fewer once this many seconds are spent on the page (--quick: 5) ...
+SCALE_MIN_REQUESTS = 5  # ... but never fewer than this
+
+
+def size_label(n: int) -> str:
+    """The suffix of the keys in "scale": 1000 -> '1k', 10000 -> '10k', 50 -> '50'."""
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
+def _kbo(k: int) -> str:
+    """The k-th enterprise number of the scale organisations: starts with 1, so never one of _valid_kbo's."""
+    base = f"1{k:07d}"
+    return f"{base}{97 - int(base) % 97:02d}"
+
+
+class ScaleData:
+    """The busy call (ids["call_id"]) grown to thousands of applications, with bulk inserts.
+
+    The ORM builds an application with its rows in a few milliseconds: far too slow for 10,000, so
+    this writes plain rows with Core executemany (ids of applications, partnerships and organisations
+    are assigned here; PostgreSQL's sequences are moved past them afterwards).
+    The call looks like one being screened: it closed yesterday; its applications are mostly submitted
+    or admissible, some inadmissible, reopened for more information, withdrawn, or drafts never handed
+    in; each handed-in one has its dossier number. Each has 2-3 budget lines that add up to its
+    financing, 1-3 contributions, its KPI values, attachments (4 in 10), its status history in the audit
+    log and, when reopened, the information request. The applicants: every free municipality once (some
+    as the lead of a partnership with one or two others), and non-profits of all five provinces and
+    Brussels, one application each, as a call allows one per organisation.
+    """
+
+    STATUSES = (("submitted", 45), ("admissible", 32), ("inadmissible", 5), ("info_requested", 5),
+                ("withdrawn", 4), ("draft", 9))
+    MUNICIPALITY_SHARE = 0.25  # of the new applications, while free municipalities are left
+    PARTNERSHIP_SHARE = 0.15  # of the municipalities, that lead a partnership
+
+    def __init__(self, data: DataSet, seed: int = 2027):
+        self.data = data
+        self.rng = random.Random(seed)
+        self.call_id = data.ids["call_id"]
+
+    def prepare(self) -> None:
+        """Closes the call (yesterday) and lists the organisations still free to apply to it."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import Application
+        from grants.calls.models import Call, CallExclusion
+        from grants.calls.states import CallStatus, SelectionMode
+        from grants.extensions import db
+        from grants.organisations.models import Organisation, OrganisationKind, Partnership, PartnershipMember
+        from grants.timeutil import to_local, utcnow
+
+        call = db.session.get(Call, self.call_id)
+        call.status = CallStatus.CLOSED
+        call.closes_at = utcnow() - timedelta(days=1)  # it opened 20 days ago
+        self.opens_at, self.closes_at = call.opens_at, call.closes_at
+        self.prefix, self.year = call.dossier_prefix, to_local(call.closes_at).year
+        self.sign_up = call.selection_mode == SelectionMode.SIGN_UP
+        self.kpi_ids = [kpi.id for kpi in call.kpis]
+        self.sequence = db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
+                                          .where(Application.call_id == call.id)) or 0
+        taken = set(db.session.scalars(sa.select(Application.organisation_id).where(Application.call_id == call.id)))
+        taken |= set(db.session.scalars(sa.select(PartnershipMember.organisation_id)
+                                        .where(PartnershipMember.call_id == call.id)))
+        taken |= set(db.session.scalars(sa.select(CallExclusion.organisation_id)
+                                        .where(CallExclusion.call_id == call.id)))
+        taken |= set(self.data.applicant_org_ids) | set(self.data.tracked_partner_ids)
+        rows = db.session.execute(sa.select(Organisation.id, Organisation.kind, Organisation.province,
+                                            Organisation.name).order_by(Organisation.id)).all()
+        self.free_municipalities = [r.id for r in rows if r.kind == OrganisationKind.MUNICIPALITY
+                                    and r.id not in taken]
+        self.free_others = [r.id for r in rows if r.kind == OrganisationKind.NONPROFIT and r.id not in taken]
+        self.rng.shuffle(self.free_municipalities)
+        self.rng.shuffle(self.free_others)
+        self.places: dict[str | None, list[str]] = {None: ["Brussel"]}
+        for r in rows:
+            if r.kind == OrganisationKind.MUNICIPALITY and r.province:
+                self.places.setdefault(r.province, []).append(r.name)
+        self.next_id = {model.__tablename__: (db.session.scalar(sa.select(sa.func.max(model.id))) or 0) + 1
+                        for model in (Organisation, Partnership, Application)}
+        self.kbo_seq = itertools.count(1)
+        db.session.commit()
+
+    def _take_id(self, table: str) -> int:
+        value = self.next_id[table]
+        self.next_id[table] += 1
+        return value
+
+    def _applicants(self, n: int) -> list[tuple[int, list[int]]]:
+        """n (organisation, partners) pairs, creating the non-profits that are missing."""
+        picks = []
+        for _ in range(n):
+            municipal = bool(self.free_municipalities) and self.rng.random() < self.MUNICIPALITY_SHARE
+            if municipal:
+                lead = self.free_municipalities.pop()
+                partners = []
+                if self.rng.random() < self.PARTNERSHIP_SHARE and len(self.free_municipalities) >= 2:
+                    partners = [self.free_municipalities.pop() for _ in range(self.rng.randint(1, 2))]
+                picks.append((lead, partners))
+            else:
+                picks.append((None, []))
+        short = sum(1 for lead, _ in picks if lead is None) - len(self.free_others)
+        if short > 0:
+            self._add_nonprofits(short)
+        return [(lead if lead is not None else self.free_others.pop(), partners) for lead, partners in picks]
+
+    def _add_nonprofits(self, n: int) -> None:
+        import sqlalchemy as sa
+
+        from grants.extensions import db
+        from grants.organisations.models import Organisation, OrganisationKind
+        from grants.timeutil import utcnow
+
+        provinces = sorted(self.places, key=lambda p: (p is None, p or ""))  # the five provinces, then Brussels
+        now, rows = utcnow(), []
+        for k in range(n):
+            province = provinces[k % len(provinces)]
+            place = self.rng.choice(self.places[province])
+            seq = next(self.kbo_seq)
+            rows.append({"id": self._take_id("organisations"), "name": f"vzw Samenleven {place} {seq}",
+                         "kind": OrganisationKind.NONPROFIT, "refnis": None, "kbo": _kbo(seq),
+                         "province": province, "place": place, "contact_email": f"info{seq}@vzw.example.be",
+                         "usual_iban": None, "created_at": now})
+        db.session.execute(sa.insert(Organisation.__table__), rows)
+        self.free_others.extend(row["id"] for row in rows)
+        self.rng.shuffle(self.free_others)
+
+    def _status(self) -> str:
+        return self.rng.choices([s for s, _ in self.STATUSES], [w for _, w in self.STATUSES])[0]
+
+    def grow_call_to(self, n: int) -> int:
+        """Adds applications until the call has n; returns how many were added."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import (
+            Application, ApplicationKpi, Attachment, BudgetLine, Contribution, InformationRequest,
+        )
+        from grants.audit.models import AuditEvent
+        from grants.calls.rules import WaiverStatus, format_dossier_number
+        from grants.extensions import db
+        from grants.organisations.models import Partnership, PartnershipMember
+        from grants.timeutil import to_local
+
+        have = db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                                 .where(Application.call_id == self.call_id))
+        need = n - have
+        if need <= 0:
+            return 0
+        rng, admin = self.rng, self.data.user_ids["admin"]
+        cent = Decimal("0.01")
+        window = (self.closes_at - self.opens_at).total_seconds()
+        start_date = to_local(self.closes_at).date() + timedelta(days=60)
+        rows = {name: [] for name in ("partnerships", "members", "applications", "budget_lines", "contributions",
+                                      "kpis", "attachments", "info_requests", "events")}
+        for org, partners in self._applicants(need):
+            app_id = self._take_id("applications")
+            status = self._status()
+            partnership_id = None
+            if partners:
+                partnership_id = self._take_id("partnerships")
+                rows["partnerships"].append({"id": partnership_id, "call_id": self.call_id,
+                                             "name": f"Samenwerkingsverband {app_id}", "lead_organisation_id": org,
+                                             "created_at": self.opens_at + timedelta(days=1)})
+                rows["members"] += [{"partnership_id": partnership_id, "call_id": self.call_id, "organisation_id": o}
+                                    for o in [org] + partners]
+            created = self.opens_at + timedelta(seconds=rng.uniform(0.02, 0.9) * window)
+            submitted = sequence = number = screened = withdrawn = None
+            if status != "draft":
+                submitted = created + timedelta(seconds=rng.uniform(0, (self.closes_at - created).total_seconds()))
+                self.sequence += 1
+                sequence = self.sequence
+                number = format_dossier_number(self.prefix, self.year, sequence)
+            if status in ("admissible", "inadmissible"):
+                screened = self.closes_at + timedelta(hours=rng.uniform(1, 20))
+            if status == "withdrawn":
+                withdrawn = submitted + timedelta(seconds=rng.uniform(0, (self.closes_at - submitted).total_seconds()))
+            requested = Decimal(rng.randrange(50, 500)) * 100
+            own_financial = (requested * Decimal("0.15")).quantize(cent)
+            own_staff = (requested * Decimal("0.05")).quantize(cent) if rng.random() < 0.4 else None
+            third_party = Decimal(rng.randrange(10, 50)) * 100 if rng.random() < 0.3 else None
+            rows["applications"].append({
+                "id": app_id, "call_id": self.call_id, "organisation_id": org, "partnership_id": partnership_id,
+                "status": status, "dossier_number": number, "dossier_sequence": sequence,
+                "title": f"Project {rng.randrange(10**6)}: samen tegen polarisatie",
+                "summary": "Samenvatting van het project. " * 30, "problem_analysis": "Analyse. " * 40,
+                "objectives": "Doelstellingen. " * 20, "target_groups": "Jongeren en hun ouders. " * 5,
+                "activities": "Activiteiten. " * 40, "start_date": start_date,
+                "end_date": start_date + timedelta(days=365), "priority": 1 if self.sign_up else None,
+                "requested_amount": requested, "waiver": WaiverStatus.NONE, "waiver_motivation": "",
+                "contact_name": "Contactpersoon", "contact_email": "contact@bench.example.be",
+                "contact_phone": "02 553 40 00", "iban": "BE68539007547034", "created_at": created,
+                "created_by_id": None, "updated_at": screened or withdrawn or submitted or created,
+                "updated_by_id": admin if screened else None, "submitted_at": submitted, "submitted_by_id": None,
+                "withdrawn_at": withdrawn,
+                "screening_reason": "Niet alle verplichte onderdelen zijn ingevuld." if status == "inadmissible" else "",
+                "screened_at": screened, "screened_by_id": admin if screened else None,
+                "agency_advice": "Een sterk, goed onderbouwd project." if status == "admissible" else "",
+                "version": 1})
+            # The budget adds up to the financing: requested + own + third parties.
+            financing = requested + own_financial + (own_staff or 0) + (third_party or 0)
+            lines = [("staff", "Projectmedewerker", Decimal("0.50"), 12, (requested * Decimal("0.7")).quantize(cent))]
+            if rng.random() < 0.5:
+                lines.append(("communication", "Drukwerk en website", None, None,
+                              (requested * Decimal("0.1")).quantize(cent)))
+            lines.append(("operating", "Werkingskosten", None, None, financing - sum(line[4] for line in lines)))
+            rows["budget_lines"] += [{"application_id": app_id, "position": k + 1, "category": category,
+                                      "description": description, "fte": fte, "months": months, "amount": amount}
+                                     for k, (category, description, fte, months, amount) in enumerate(lines)]
+            rows["contributions"] += [{"application_id": app_id, "kind": kind, "source": source, "amount": amount}
+                                      for kind, source, amount in (
+                                          ("own_financial", "Eigen middelen", own_financial),
+                                          ("own_staff", "Eigen personeel", own_staff),
+                                          ("third_party", "Provinciale subsidie", third_party)) if amount]
+            rows["kpis"] += [{"application_id": app_id, "kpi_id": kpi_id, "confirmed_value": None,
+                              "planned_value": Decimal(rng.randrange(10, 90))} for kpi_id in self.kpi_ids]
+            if submitted is not None and rng.random() < 0.4:
+                rows["attachments"].append({
+                    "application_id": app_id, "kind": "general", "original_name": "projectplan.pdf",
+                    "stored_name": secrets.token_hex(16), "content_type": "application/pdf",
+                    "size": rng.randrange(20_000, 2_000_000), "sha256": secrets.token_hex(32),
+                    "uploaded_at": submitted, "uploaded_by_id": None})
+            events = [(created, "application.create", None, "draft", None, None)]
+            if submitted is not None:
+                events.append((submitted, "application.submit", "draft", "submitted", None, None))
+            if status == "withdrawn":
+                events.append((withdrawn, "application.withdraw", "submitted", "withdrawn", None,
+                               "Het project gaat niet door."))
+            elif status == "info_requested":
+                asked = self.closes_at + timedelta(hours=rng.uniform(1, 20))
+                rows["info_requests"].append({
+                    "application_id": app_id, "message": "Bezorg de begroting per jaar.", "requested_at": asked,
+                    "requested_by_id": admin, "due_at": asked + timedelta(days=14), "resubmitted_at": None,
+                    "response": ""})
+                events.append((asked, "application.request_information", "submitted", "info_requested", admin,
+                               "Bezorg de begroting per jaar."))
+            elif screened is not None:
+                events.append((screened, "application.screen", "submitted", status, admin, None))
+            rows["events"] += [{"created_at": when, "actor_id": actor, "action": action,
+                                "object_type": Application.__tablename__, "object_id": app_id,
+                                "changes": {"status": [old, new]}, "reason": reason}
+                               for when, action, old, new, actor, reason in events]
+        # Parents first: the foreign keys hold after every statement.
+        for model, key in ((Partnership, "partnerships"), (Application, "applications"),
+                           (PartnershipMember, "members"), (BudgetLine, "budget_lines"),
+                           (Contribution, "contributions"), (ApplicationKpi, "kpis"), (Attachment, "attachments"),
+                           (InformationRequest, "info_requests"), (AuditEvent, "events")):
+            if rows[key]:
+                db.session.execute(sa.insert(model.__table__), rows[key])
+        self._move_sequences()
+        db.session.commit()
+        return need
+
+    def call_counts(self) -> dict:
+        """What the measured call holds beyond DataSet.counts(): its applications by status, its partnerships."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import Application
+        from grants.extensions import db
+        from grants.organisations.models import Partnership
+        statuses = db.session.execute(sa.select(Application.status, sa.func.count())
+                                      .where(Application.call_id == self.call_id).group_by(Application.status))
+        return {"statuses_in_busy_call": {status.value: n for status, n in sorted(statuses, key=lambda r: -r[1])},
+                "partnerships_in_busy_call": db.session.scalar(
+                    sa.select(sa.func.count()).select_from(Partnership).where(Partnership.call_id == self.call_id))}
+
+    def _move_sequences(self) -> None:
+        """PostgreSQL: the id sequences past the ids assigned here, so later inserts get fresh ids."""
+        import sqlalchemy as sa
+
+        from grants.extensions import db
+        if db.session.get_bind().dialect.name != "postgresql":
+            return  # SQLite takes max(id) + 1 by itself
+        for table in self.next_id:
+            db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                       f"(SELECT max(id) FROM {table}))"))
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 def _reset_database(engine) -> None:
@@ -668,6 +979,43 @@ def count_queries(app, pages: dict, ids: dict, api_token: str | None = None) -> 
         return results
     finally:
         sa.event.remove(engine, "before_cursor_execute", _count)
+
+
+def time_pages(app, pages: dict, ids: dict, api_token: str | None = None, requests: int = SCALE_REQUESTS,
+               budget_s: float = SCALE_BUDGET_S) -> dict[str, dict]:
+    """name -> {"ms": median server time, "requests": timed, "status": ...} of each page, in process.
+
+    One warm-up request, then `requests` timed ones (or fewer, at least SCALE_MIN_REQUESTS, once budget_s
+    seconds are spent): time.perf_counter around client.get and reading its body, no query listener
+    attached. "ms" is None when the page does not answer 200.
+    """
+    import gc
+    import statistics
+
+    clients: dict = {}
+    results = {}
+    for name, (role, path) in pages.items():
+        if role not in clients:
+            clients[role] = _test_client_for(app, role)
+        client, url, headers = clients[role], path.format(**ids), auth_headers(role, api_token)
+        status = client.get(url, headers=headers).status_code  # warm-up: templates, caches, the pool
+        if status != 200:
+            log(f"{name}: {url} answers {status}, not timed")
+            results[name] = {"ms": None, "requests": 0, "status": status}
+            continue
+        gc.collect()  # the previous page's garbage is not collected on this page's time
+        times: list[float] = []
+        deadline = time.perf_counter() + budget_s
+        least = min(SCALE_MIN_REQUESTS, requests)
+        while len(times) < requests and (len(times) < least or time.perf_counter() < deadline):
+            start = time.perf_counter()
+            response = client.get(url, headers=headers)
+            response.get_data()
+            times.append(time.perf_counter() - start)
+            if response.status_code != 200:
+                status = response.status_code
+        results[name] = {"ms": round(statistics.median(times) * 1000, 2), "requests": len(times), "status": status}
+    return results
 
 
 # --- gunicorn and wrk -------------------------------------------------------------------------
@@ -855,6 +1203,48 @@ def run_wrk(wrk: str, url: str, client: dict, duration: float, cookie: str | Non
     return parse_wrk(result.stdout)
 
 
+# --- worker memory ----------------------------------------------------------------------------
+
+def vm_rss_kb(status_text: str) -> int | None:
+    """The resident set size (VmRSS, kB) in the text of /proc/<pid>/status; None when absent (a zombie)."""
+    match = re.search(r"^VmRSS:\s+(\d+)\s+kB", status_text, re.M)
+    return int(match.group(1)) if match else None
+
+
+def parent_pid(status_text: str) -> int | None:
+    """The parent's pid (PPid) in the text of /proc/<pid>/status."""
+    match = re.search(r"^PPid:\s+(\d+)", status_text, re.M)
+    return int(match.group(1)) if match else None
+
+
+def _proc_status(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # gone meanwhile, or not Linux
+        return None
+
+
+def child_pids(parent: int) -> list[int]:
+    """The pids whose parent is `parent`, from /proc (psutil is not a dependency)."""
+    children = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            text = _proc_status(int(entry))
+            if text and parent_pid(text) == parent:
+                children.append(int(entry))
+    return sorted(children)
+
+
+def worker_rss_mb(master_pid: int) -> dict:
+    """{"max": MB, "per_worker": [MB, ...]}: VmRSS of each child of the gunicorn master, in MB of 1024 kB."""
+    per_worker = []
+    for pid in child_pids(master_pid):
+        kb = vm_rss_kb(_proc_status(pid) or "")
+        if kb is not None:
+            per_worker.append(round(kb / 1024, 1))
+    return {"max": max(per_worker) if per_worker else None, "per_worker": per_worker}
+
+
 # --- main -------------------------------------------------------------------------------------
 
 def parse_args(argv=None):
@@ -867,9 +1257,32 @@ def parse_args(argv=None):
     parser.add_argument("--duration", type=float, help="seconds of load per page (default 5, --quick 2)")
     parser.add_argument("--reset", action="store_true",
                         help="drop everything in DATABASE_URL first (it must be empty otherwise)")
-    parser.add_argument("--only", action="append", metavar="PAGE", help="measure only these pages (repeatable)")
+    parser.add_argument("--only", action="append", metavar="PAGE",
+                        help="measure only these pages (repeatable); with --scale, only these scale pages")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server logs)")
+    parser.add_argument("--scale", action="store_true",
+                        help="instead of the load run: the server time of the scale pages in process, at a call of "
+                             "1,000 and of 10,000 applications (a few minutes)")
+    # For the tests: other call sizes (e.g. 20,50) and fewer timed requests.
+    parser.add_argument("--scale-sizes", type=_sizes, default=SCALE_SIZES, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-requests", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not sizes or any(b <= a for a, b in zip(sizes, sizes[1:])) or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"call sizes must be positive and increasing: {text!r}")
+    return sizes
+
+
+def database_info(engine) -> tuple[str, str]:
+    """("sqlite" or "postgresql", the server's version) of an engine."""
+    version = engine.dialect.server_version_info or ()
+    return engine.dialect.name, ".".join(str(part) for part in version)
 
 
 def build(database_url: str, quick: bool, reset: bool, pages: dict) -> dict:
@@ -896,25 +1309,74 @@ def build(database_url: str, quick: bool, reset: bool, pages: dict) -> dict:
     log(f"large data set: {counts_large}")
     queries_large = count_queries(app, pages, data.ids, data.api_token)
     with app.app_context():
+        database, version = database_info(db.engine)
         db.engine.dispose()
     return {"schema": schema, "ids": data.ids, "api_token": data.api_token,
+            "database": database, "database_version": version,
             "dataset": {"small": counts_small, "large": counts_large},
             "queries": {name: [queries_small[name][1], queries_large[name][1]] for name in pages},
             "status": {name: queries_large[name][0] for name in pages}}
 
 
+def run_scale(database_url: str, reset: bool, names, sizes=SCALE_SIZES, requests: int = SCALE_REQUESTS,
+              budget_s: float = SCALE_BUDGET_S) -> dict:
+    """Builds the scale data set size by size and measures the pages `names` at each; returns the facts."""
+    from grants import create_app
+    from grants.extensions import db
+
+    pages = {name: PAGES[name] for name in names}
+    app = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    schema = create_schema(app, reset)
+    log(f"schema from {schema}")
+    data = DataSet()
+    with app.app_context():
+        data.setup()
+        data.grow_to(SCALE_BASE)
+        data._grow_tracked_application(SCALE_TRACKED)
+        db.session.commit()
+        scale = ScaleData(data)
+        scale.prepare()
+        db.session.remove()
+    dataset, measured = {}, {}
+    for size in sizes:
+        label = size_label(size)
+        started = time.monotonic()
+        with app.app_context():
+            added = scale.grow_call_to(size)
+            dataset[label] = {**data.counts(), **scale.call_counts()}
+            db.session.remove()
+        log(f"call of {label}: {added} applications added in {time.monotonic() - started:.1f}s; {dataset[label]}")
+        queries = count_queries(app, pages, data.ids, data.api_token)
+        measured[label] = (queries, time_pages(app, pages, data.ids, data.api_token, requests, budget_s))
+        for name in pages:
+            log(f"{name} at {label}: {measured[label][1][name]['ms']} ms (median of "
+                f"{measured[label][1][name]['requests']}), {queries[name][1]} queries")
+    with app.app_context():
+        database, version = database_info(db.engine)
+        db.engine.dispose()
+    labels = [size_label(size) for size in sizes]
+    results = {}
+    for name, (role, path) in pages.items():
+        entry = {f"ms_{label}": measured[label][1][name]["ms"] for label in labels}
+        entry.update({f"queries_{label}": measured[label][0][name][1] for label in labels})
+        entry.update({f"requests_{label}": measured[label][1][name]["requests"] for label in labels})
+        entry.update({f"status_{label}": measured[label][1][name]["status"] for label in labels})
+        results[name] = {**entry, "path": path, "role": role}
+    return {"schema": schema, "database": database, "database_version": version, "dataset": dataset,
+            "scale": results}
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
-    pages = {name: spec for name, spec in PAGES.items() if not args.only or name in args.only}
-    if args.only and set(args.only) - set(PAGES):
-        raise SystemExit(f"unknown pages: {', '.join(sorted(set(args.only) - set(PAGES)))}; known: {', '.join(PAGES)}")
+    known = SCALE_PAGES if args.scale else tuple(PAGES)
+    unknown = sorted(set(args.only or ()) - set(known))
+    if unknown:
+        raise SystemExit(f"unknown pages: {', '.join(unknown)}; known{' with --scale' if args.scale else ''}: "
+                         f"{', '.join(known)}")
+    names = [name for name in known if not args.only or name in args.only]
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _CLEANUP.on_signal)  # the servers are stopped however the run ends
-    duration = args.duration or (2 if args.quick else 5)
-    warmup = 1
-    client = {"tool": "wrk", "threads": args.threads, "connections": args.connections, "duration_s": duration}
-    wrk = ensure_wrk()
-    client["version"] = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout.split(" [")[0]
+    wrk = None if args.scale else ensure_wrk()
 
     tmp = Path(tempfile.mkdtemp(prefix="grants-bench-"))
     _CLEANUP.tmp, _CLEANUP.keep = tmp, args.keep
@@ -923,56 +1385,86 @@ def main(argv=None) -> int:
         os.environ["DATABASE_URL"] = database_url
         from config import load_config
         database_url = load_config("testing")["SQLALCHEMY_DATABASE_URI"]  # postgres:// -> postgresql+psycopg://
-        facts = build(database_url, args.quick, args.reset, pages)
-
-        import gunicorn
-        env = dict(os.environ, GRANTS_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database_url,
-                   GRANTS_INSTANCE_DIR=str(tmp / "instance"), PYTHONUNBUFFERED="1")
-        env.pop("FLASK_DEBUG", None)
-        server_info = {"software": "gunicorn", "version": gunicorn.__version__, "workers": args.workers,
-                       "worker_class": "sync", "env": "production", "database": database_url.split(":")[0].split("+")[0]}
-
-        log("floor: bare Flask hello app")
-        hello = Server("bench_hello:app", args.workers, env, tmp / "gunicorn-hello.log", chdir=ROOT / "scripts")
-        hello.wait_ready("/")
-        run_wrk(wrk, hello.base + "/", client, warmup)
-        floor = run_wrk(wrk, hello.base + "/", client, duration)
-        hello.stop()
-        log(f"floor: {floor['rps']} requests/s")
-
-        server = Server("wsgi:app", args.workers, env, tmp / "gunicorn-app.log")
-        server.wait_ready("/healthz")
-        cookies = {role: login_cookie(server.base, role)
-                   for role in {r for r, _ in pages.values()} if role in BENCH_USERS}
-        results = {}
-        for name, (role, path) in pages.items():
-            url = server.base + path.format(**facts["ids"])
-            cookie = cookies.get(role)
-            headers = auth_headers(role, facts["api_token"])
-            status = _request("GET", url, cookie=cookie, extra_headers=headers)[0]
-            entry = {"path": path, "role": role, "status": status, "queries": facts["queries"][name]}
-            if status != 200:
-                log(f"{name}: {path} answers {status}, not loaded")
-                entry.update(rps=None, note=f"answers {status}: not measured")
-            else:
-                run_wrk(wrk, url, client, warmup, cookie, headers)
-                measured = run_wrk(wrk, url, client, duration, cookie, headers)
-                entry.update(rps=measured["rps"], latency_ms=measured["latency_ms"],
-                             requests=measured["requests"])
-                if measured["non_2xx_3xx"] or measured["socket_errors"]:
-                    entry.update(non_2xx_3xx=measured["non_2xx_3xx"], socket_errors=measured["socket_errors"])
-                log(f"{name}: {measured['rps']} requests/s, queries {entry['queries']}")
-            results[name] = {"rps": entry.pop("rps"), "queries": entry.pop("queries"), **entry}
-        server.stop()
-
-        report = {"server": server_info, "client": client, "floor_rps": floor["rps"],
-                  "floor_latency_ms": floor["latency_ms"], "schema": facts["schema"], "dataset": facts["dataset"],
-                  "quick": args.quick, "pages": results}
+        if args.scale:
+            report = _scale_report(args, database_url, names)
+        else:
+            report = _load_report(args, database_url, {name: PAGES[name] for name in names}, wrk, tmp)
         print(json.dumps(report, ensure_ascii=False), flush=True)
         return 0
     finally:
         _CLEANUP()
 
+
+def _scale_report(args, database_url: str, names: list[str]) -> dict:
+    import resource
+
+    requests = args.scale_requests or (10 if args.quick else SCALE_REQUESTS)
+    budget_s = 5.0 if args.quick else SCALE_BUDGET_S
+    facts = run_scale(database_url, args.reset, names, args.scale_sizes, requests, budget_s)
+    return {"database": facts["database"], "database_version": facts["database_version"], "schema": facts["schema"],
+            "quick": args.quick,
+            "method": {"in_process": "Flask test client", "warmup_requests": 1, "timed_requests": requests,
+                       "min_requests": min(SCALE_MIN_REQUESTS, requests), "budget_s_per_page": budget_s,
+                       "statistic": "median", "unit": "ms"},
+            "dataset": facts["dataset"], "scale": facts["scale"],
+            # Linux reports ru_maxrss in kB; the peak includes building the data set.
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def _load_report(args, database_url: str, pages: dict, wrk: str, tmp: Path) -> dict:
+    duration = args.duration or (2 if args.quick else 5)
+    warmup = 1
+    client = {"tool": "wrk", "threads": args.threads, "connections": args.connections, "duration_s": duration}
+    client["version"] = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout.split(" [")[0]
+    facts = build(database_url, args.quick, args.reset, pages)
+
+    import gunicorn
+    env = dict(os.environ, GRANTS_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database_url,
+               GRANTS_INSTANCE_DIR=str(tmp / "instance"), PYTHONUNBUFFERED="1")
+    env.pop("FLASK_DEBUG", None)
+    server_info = {"software": "gunicorn", "version": gunicorn.__version__, "workers": args.workers,
+                   "worker_class": "sync", "env": "production", "database": facts["database"]}
+
+    log("floor: bare Flask hello app")
+    hello = Server("bench_hello:app", args.workers, env, tmp / "gunicorn-hello.log", chdir=ROOT / "scripts")
+    hello.wait_ready("/")
+    run_wrk(wrk, hello.base + "/", client, warmup)
+    floor = run_wrk(wrk, hello.base + "/", client, duration)
+    floor_rss = worker_rss_mb(hello.process.pid)
+    hello.stop()
+    log(f"floor: {floor['rps']} requests/s, workers {floor_rss['per_worker']} MB")
+
+    server = Server("wsgi:app", args.workers, env, tmp / "gunicorn-app.log")
+    server.wait_ready("/healthz")
+    cookies = {role: login_cookie(server.base, role)
+               for role in {r for r, _ in pages.values()} if role in BENCH_USERS}
+    results = {}
+    for name, (role, path) in pages.items():
+        url = server.base + path.format(**facts["ids"])
+        cookie = cookies.get(role)
+        headers = auth_headers(role, facts["api_token"])
+        status = _request("GET", url, cookie=cookie, extra_headers=headers)[0]
+        entry = {"path": path, "role": role, "status": status, "queries": facts["queries"][name]}
+        if status != 200:
+            log(f"{name}: {path} answers {status}, not loaded")
+            entry.update(rps=None, note=f"answers {status}: not measured")
+        else:
+            run_wrk(wrk, url, client, warmup, cookie, headers)
+            measured = run_wrk(wrk, url, client, duration, cookie, headers)
+            entry.update(rps=measured["rps"], latency_ms=measured["latency_ms"],
+                         requests=measured["requests"])
+            if measured["non_2xx_3xx"] or measured["socket_errors"]:
+                entry.update(non_2xx_3xx=measured["non_2xx_3xx"], socket_errors=measured["socket_errors"])
+            log(f"{name}: {measured['rps']} requests/s, queries {entry['queries']}")
+        results[name] = {"rps": entry.pop("rps"), "queries": entry.pop("queries"), **entry}
+    rss = worker_rss_mb(server.process.pid)  # after every page was loaded, before the workers stop
+    log(f"workers after the load: {rss['per_worker']} MB")
+    server.stop()
+
+    return {"database": facts["database"], "database_version": facts["database_version"], "server": server_info,
+            "client": client, "floor_rps": floor["rps"], "floor_latency_ms": floor["latency_ms"],
+            "floor_worker_rss_mb": floor_rss, "worker_rss_mb": rss, "schema": facts["schema"],
+            "dataset": facts["dataset"], "quick": args.quick, "pages": results}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,9 +1,12 @@
-"""scripts/bench.py: it starts, builds its data set, reads wrk's report, and the pages it measures
-keep a fixed number of queries whatever the number of rows. No timings are asserted here."""
+"""scripts/bench.py: it starts, builds its data set, reads wrk's report and the workers' memory, times
+the scale pages in process, and the pages it measures keep a fixed number of queries whatever the
+number of rows. No timings are asserted here."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +51,8 @@ def test_help_describes_the_options():
     result = subprocess.run([sys.executable, str(BENCH), "--help"], capture_output=True, text=True, timeout=60,
                             cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    for option in ("--quick", "--workers", "--connections", "--threads", "--duration", "--reset"):
+    for option in ("--quick", "--workers", "--connections", "--threads", "--duration", "--reset", "--only",
+                   "--scale"):
         assert option in result.stdout
 
 
@@ -66,7 +70,84 @@ def test_unknown_page_is_refused(bench):
         bench.main(["--only", "nope"])
 
 
-def _bench_database_url(tmp_path) -> str:
+def test_scale_pages_are_pages_and_only_they_are_accepted_with_scale(bench):
+    assert set(bench.SCALE_PAGES) <= set(bench.PAGES)
+    assert {"screening_list", "application_admin", "api_call_applications"} <= set(bench.SCALE_PAGES)
+    with pytest.raises(SystemExit, match="unknown pages: home_admin; known with --scale: screening_list"):
+        bench.main(["--scale", "--only", "home_admin"])
+
+
+@pytest.mark.parametrize("size, label", [(1000, "1k"), (10000, "10k"), (50, "50"), (1500, "1500"), (999, "999")])
+def test_scale_keys_name_the_call_size(bench, size, label):
+    assert bench.size_label(size) == label
+
+
+@pytest.mark.parametrize("text, sizes", [("20,50", (20, 50)), ("1000", (1000,)), ("1000,10000", (1000, 10000))])
+def test_scale_sizes_are_read(bench, text, sizes):
+    assert bench.parse_args(["--scale", "--scale-sizes", text]).scale_sizes == sizes
+
+
+@pytest.mark.parametrize("text", ["50,20", "20,20", "0,10", "20,x", ""])
+def test_scale_sizes_must_be_positive_and_increasing(bench, text):
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--scale", "--scale-sizes", text])
+
+
+PROC_STATUS = """Name:\tgunicorn
+Umask:\t0022
+State:\tS (sleeping)
+Tgid:\t4711
+Ngid:\t0
+Pid:\t4711
+PPid:\t4321
+TracerPid:\t0
+VmPeak:\t  310404 kB
+VmSize:\t  245112 kB
+VmHWM:\t   99120 kB
+VmRSS:\t   98765 kB
+RssAnon:\t   61234 kB
+Threads:\t1
+"""
+ZOMBIE_STATUS = "Name:\tgunicorn\nState:\tZ (zombie)\nPid:\t4712\nPPid:\t4321\nThreads:\t1\n"
+
+
+def test_reads_resident_memory_and_parent_from_proc_status(bench):
+    assert bench.vm_rss_kb(PROC_STATUS) == 98765  # VmRSS, not VmHWM or RssAnon
+    assert bench.parent_pid(PROC_STATUS) == 4321  # PPid, not TracerPid
+    assert bench.vm_rss_kb(ZOMBIE_STATUS) is None
+    assert bench.parent_pid(ZOMBIE_STATUS) == 4321
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
+def test_worker_memory_is_read_for_each_child_of_the_master(bench):
+    children = [subprocess.Popen(["sleep", "30"]) for _ in range(2)]
+    try:
+        pids = bench.child_pids(os.getpid())
+        assert {c.pid for c in children} <= set(pids)
+        assert os.getpid() not in pids
+        memory = bench.worker_rss_mb(os.getpid())
+        assert len(memory["per_worker"]) == len(pids)
+        assert all(mb > 0 for mb in memory["per_worker"])
+        assert memory["max"] == max(memory["per_worker"])
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+    assert bench.worker_rss_mb(children[0].pid) == {"max": None, "per_worker": []}  # gone: no children
+
+
+def _create_all_only(bench):
+    from grants.extensions import db
+
+    def create_all_only(app, reset):  # the migration path is exercised by the bench run itself
+        with app.app_context():
+            bench._reset_database(db.engine)
+            db.create_all()
+        return "create_all"
+    return create_all_only
+
+
+def _bench_database_url(tmp_path, suffix: str = "bench") -> str:
     """SQLite in tmp_path, or (TEST_DATABASE_URL set) a PostgreSQL database of its own, emptied first.
 
     The bench data set is built in a database separate from the one the other tests share, since
@@ -75,7 +156,7 @@ def _bench_database_url(tmp_path) -> str:
     if not base:
         return f"sqlite:///{tmp_path / 'bench.db'}"
     url = sa.engine.make_url(base)
-    name = f"{url.database}_bench_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"{url.database}_{suffix}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -89,16 +170,8 @@ def _bench_database_url(tmp_path) -> str:
 @pytest.fixture(scope="module")
 def built(bench, tmp_path_factory):
     """The bench data set at a small and a larger size, with the query counts of every page in PAGES."""
-    from grants.extensions import db
-
-    def create_all_only(app, reset):  # the migration path is exercised by the bench run itself
-        with app.app_context():
-            bench._reset_database(db.engine)
-            db.create_all()
-        return "create_all"
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bench, "create_schema", create_all_only)
+        patch.setattr(bench, "create_schema", _create_all_only(bench))
         patch.setitem(bench.SIZES, "quick", (bench.Size(calls=5, applications=4, users=3),
                                              bench.Size(calls=10, applications=60, users=12)))
         return bench.build(_bench_database_url(tmp_path_factory.mktemp("bench")), quick=True, reset=False,
@@ -144,3 +217,97 @@ def test_data_set_grows_where_the_pages_look(built):
                  "exclusions_of_busy_call"):
         assert large[rows] > small[rows], rows
     assert built["api_token"]
+
+
+@pytest.fixture(scope="module")
+def scaled(bench, tmp_path_factory):
+    """`bench.py --scale` at calls of 20 and 50 applications, 2 timed requests a page: (report, database URL)."""
+    url = _bench_database_url(tmp_path_factory.mktemp("scale"), "scale")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bench, "create_schema", _create_all_only(bench))
+        patch.setattr(bench.signal, "signal", lambda signum, handler: None)  # pytest keeps its own handlers
+        patch.setenv("DATABASE_URL", url)
+        out = _run_main(bench, ["--scale", "--scale-sizes", "20,50", "--scale-requests", "2", "--reset"])
+    return json.loads(out.strip().splitlines()[-1]), url
+
+
+def _run_main(bench, argv) -> str:
+    import contextlib
+    import io
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert bench.main(argv) == 0
+    return buffer.getvalue()
+
+
+def test_scale_run_reports_each_page_at_each_size(bench, scaled):
+    report, url = scaled
+    assert report["database"] == sa.engine.make_url(url).get_backend_name()
+    assert report["method"]["timed_requests"] == 2
+    assert set(report["scale"]) == set(bench.SCALE_PAGES)
+    for name, entry in report["scale"].items():
+        role, path = bench.PAGES[name]
+        assert (entry["role"], entry["path"]) == (role, path)
+        for label in ("20", "50"):
+            assert entry[f"status_{label}"] == 200, name
+            assert isinstance(entry[f"ms_{label}"], float) and entry[f"ms_{label}"] > 0, name
+            assert entry[f"requests_{label}"] == 2, name
+        # Queries are counted, and a page's count does not grow with the call (the design's rule).
+        assert entry["queries_20"] > 0, name
+        assert entry["queries_50"] == entry["queries_20"], name
+    assert report["dataset"]["20"]["applications_in_busy_call"] == 20
+    assert report["dataset"]["50"]["applications_in_busy_call"] == 50
+
+
+def test_scale_call_looks_like_a_call_being_screened(bench, scaled):
+    """The bulk-inserted call: closed, mostly handed in, each handed-in application with its own dossier
+    number, a budget that adds up to its financing and a status history; and the ORM can insert after it."""
+    from grants import create_app
+    from grants.applications.models import Application, BudgetLine, Contribution
+    from grants.applications.states import ApplicationStatus as S
+    from grants.audit.models import AuditEvent
+    from grants.calls.models import Call
+    from grants.calls.states import CallStatus
+    from grants.extensions import db
+    from grants.organisations.models import Organisation, OrganisationKind, Partnership
+
+    report, url = scaled
+    app = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        try:
+            call_id = db.session.scalar(sa.select(Application.call_id).group_by(Application.call_id)
+                                        .order_by(sa.func.count().desc()).limit(1))
+            call = db.session.get(Call, call_id)
+            assert call.status == CallStatus.CLOSED
+            apps = db.session.scalars(sa.select(Application).where(Application.call_id == call_id)).all()
+            assert len(apps) == 50
+            statuses = [a.status for a in apps]
+            assert statuses.count(S.SUBMITTED) + statuses.count(S.ADMISSIBLE) > len(apps) / 2
+            handed_in = [a for a in apps if a.status != S.DRAFT]
+            assert all(a.dossier_number and a.submitted_at <= call.closes_at for a in handed_in)
+            assert len({a.dossier_number for a in handed_in}) == len(handed_in)
+            kinds = {a.organisation.kind for a in apps}
+            assert {OrganisationKind.MUNICIPALITY, OrganisationKind.NONPROFIT} <= kinds
+            assert len({a.organisation_id for a in apps}) == len(apps)  # one application per organisation
+            for a in apps:
+                assert a.budget_lines and a.contributions, a.id
+                assert a.total_cost == a.requested_amount + a.contribution_total(), a.id
+                events = db.session.scalars(sa.select(AuditEvent.action).where(
+                    AuditEvent.object_type == "applications", AuditEvent.object_id == a.id)).all()
+                assert "application.create" in events, a.id
+                assert ("application.submit" in events) == (a.status != S.DRAFT), a.id
+            # Ids were assigned by the bulk insert: the database's own ids still come out fresh.
+            org = Organisation(name="Na de benchmark", kind=OrganisationKind.NONPROFIT, kbo="0999999988")
+            db.session.add(org)
+            db.session.flush()
+            partnership = Partnership(call_id=call_id, name="Na de benchmark", lead_organisation_id=org.id)
+            db.session.add(partnership)
+            db.session.flush()
+            db.session.add(Application(call_id=call_id, organisation_id=org.id, partnership_id=partnership.id,
+                                       budget_lines=[BudgetLine(category="staff", amount=1)],
+                                       contributions=[Contribution(kind="own_financial", amount=1)]))
+            db.session.flush()
+            db.session.rollback()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
