@@ -5,6 +5,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("GRANTS_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -81,7 +82,9 @@ def _from_environment() -> dict:
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
-        "BASE_URL": env.get("BASE_URL", ""),
+        "BASE_URL": env.get("BASE_URL", "").strip(),
+        # The Host headers the app answers (Flask refuses others with 400); see load_config for the default.
+        "TRUSTED_HOSTS": [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0") or 0),
     }
@@ -100,6 +103,12 @@ def load_config(env: str | None = None) -> dict:
         values["SECRET_KEY"] = secret
     elif env == "production":
         raise RuntimeError("SECRET_KEY must be set in production (GRANTS_ENV=production).")
+    if env == "production" and not values["BASE_URL"]:
+        raise RuntimeError("BASE_URL must be set in production (GRANTS_ENV=production): mailed links use it.")
+    if values["TRUSTED_HOSTS"] is None:
+        # Production answers its public name only; development and tests the loopback names.
+        public = urlsplit(values["BASE_URL"]).hostname if values["BASE_URL"] else None
+        values["TRUSTED_HOSTS"] = [public] if env == "production" and public else ["localhost", "127.0.0.1", "[::1]"]
     elif env == "development":
         values["SECRET_KEY"] = _development_secret_key()
     return values

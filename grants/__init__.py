@@ -11,7 +11,9 @@ from .extensions import babel, csrf, db, login_manager, migrate
 
 
 def _select_locale() -> str:
-    from flask import current_app
+    from flask import current_app, has_request_context
+    if not has_request_context():  # the command line, mail sent after the response
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = session.get("lang")
     return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -51,11 +53,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .main.views import bp as main_bp
     from .organisations.views import bp as organisations_bp
 
+    from .applications import home as _applicant_home  # noqa: F401  (the parts' home-page sections)
+    from .calls import home as _agency_home  # noqa: F401
+    from .jury import home as _juror_home  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 
+    from .unit_of_work import register_request_boundary
+    register_request_boundary(app)
     from .cli import register_cli
     register_cli(app)
     from .templating import register_template_helpers
@@ -93,6 +100,9 @@ def _register_error_pages(app: Flask) -> None:
 
     def render_error(code: int, detail: str | None = None):
         title, text = messages[code]
+        from flask.globals import request_ctx
+        if request_ctx.url_adapter is None:  # an untrusted Host header: no page can be built for it
+            return f"{title}. {detail or text}", code, {"Content-Type": "text/plain; charset=utf-8"}
         if _wants_json():
             return jsonify({"error": title, "detail": detail or text}), code
         return render_template("errors/error.html", code=code, title=title, text=detail or text), code
@@ -104,11 +114,6 @@ def _register_error_pages(app: Flask) -> None:
     def _csrf_error(exc):
         return render_error(400, "Het formulier is verlopen of onvolledig verstuurd (beveiligingscode ontbreekt). "
                                  "Laad de pagina opnieuw en probeer nog eens.")
-
-    @app.errorhandler(500)
-    def _server_error(exc):
-        db.session.rollback()
-        return render_error(500)
 
     @app.context_processor
     def _inject_user():

@@ -1,7 +1,8 @@
 """Outgoing mail: queued in the database by operations, delivered right after the commit.
 
-Delivery happens after the commit, so a rolled-back operation never sends mail; a failed
-delivery stays in mail_messages and `flask --app wsgi send-mail` retries it.
+Delivery happens after the commit, so a rolled-back operation never sends mail; in a request it
+happens after the response is sent (grants.unit_of_work), so the answer never waits for the mail
+server. A failed delivery stays in mail_messages and `flask --app wsgi send-mail` retries it.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -72,13 +73,27 @@ def pending_ids() -> list[int]:
     return list(db.session.scalars(sa.select(MailMessage.id).where(MailMessage.sent_at.is_(None))))
 
 
+_COMMITTED = "grants_committed_mail"
+
+
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
     ids = session.info.pop(_OUTBOX, None)
-    if ids:
+    if not ids:
+        return
+    if has_request_context():
+        # The request boundary sends it once the response is out (no mail server time in the answer).
+        g.setdefault(_COMMITTED, []).extend(ids)
+    else:
         deliver(ids)
+
+
+def take_committed_mail() -> list[int]:
+    """The mail this request committed and has not sent yet (for the request boundary)."""
+    return g.pop(_COMMITTED, [])
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_OUTBOX, None)
+    if not previous_transaction.nested:
+        session.info.pop(_OUTBOX, None)

@@ -1419,7 +1419,7 @@ def _load_report(args, database_url: str, pages: dict, wrk: str, tmp: Path) -> d
     facts = build(database_url, args.quick, args.reset, pages)
 
     import gunicorn
-    env = dict(os.environ, GRANTS_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=database_url,
+    env = dict(os.environ, GRANTS_ENV="production", SECRET_KEY=secrets.token_hex(32), BASE_URL="http://127.0.0.1", DATABASE_URL=database_url,
                GRANTS_INSTANCE_DIR=str(tmp / "instance"), PYTHONUNBUFFERED="1")
     env.pop("FLASK_DEBUG", None)
     server_info = {"software": "gunicorn", "version": gunicorn.__version__, "workers": args.workers,

@@ -6,7 +6,9 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
+
+from ..links import external_url
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..audit.operations import diff, record, snapshot
@@ -14,6 +16,7 @@ from ..extensions import db
 from ..mail import queue_mail
 from ..organisations.models import Organisation
 from ..timeutil import format_local, utcnow
+from ..unit_of_work import keep_changes_on_error
 from .models import ApiToken, LoginThrottle, Role, User
 
 RESET_SALT = "password-reset"
@@ -34,6 +37,7 @@ def login_locked_until(email: str):
 
 
 def register_failed_login(email: str) -> None:
+    keep_changes_on_error()  # the login is refused, but the failure counts
     config = current_app.config
     now = utcnow()
     window = timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
@@ -90,7 +94,7 @@ def user_for_reset_token(token: str) -> User:
 
 
 def _reset_url(user: User) -> str:
-    return url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    return external_url("accounts.reset_password", token=make_reset_token(user))
 
 
 def request_password_reset(email: str) -> None:

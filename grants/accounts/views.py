@@ -46,10 +46,8 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data)
         except AccountError as exc:
-            db.session.commit()  # keep the failure count
             error = str(exc)
         else:
-            db.session.commit()
             session.clear()
             login_user(user, remember=form.remember.data)
             session.permanent = True
@@ -72,7 +70,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data)
-        db.session.commit()
         flash("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail "
               "met een link om een nieuw wachtwoord te kiezen.", "success")
         return redirect(url_for("accounts.login"))
@@ -88,7 +85,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         set_password(user, form.password.data)
-        db.session.commit()
         logout_user()
         flash("Uw wachtwoord is gewijzigd. U kunt zich nu aanmelden.", "success")
         return redirect(url_for("accounts.login"))
@@ -132,7 +128,6 @@ def new_user():
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"Gebruiker {user.email} is aangemaakt" +
                   (" en uitgenodigd per e-mail." if form.send_invitation.data else "."), "success")
             return redirect(url_for("accounts.users"))
@@ -155,7 +150,6 @@ def edit_user(user_id: int):
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            db.session.commit()
             flash("De gebruiker is bijgewerkt.", "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user), 400 if form.errors else 200

@@ -8,164 +8,24 @@ message is Dutch and every typed value comes back on error.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField
-from wtforms import TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
-from wtforms.widgets import DateInput, TextInput
 
-from ..forms_common import REQUIRED, AmountField
+from .. import forms_common
+from ..forms_common import REQUIRED, AmountField, DateField, DecimalField, Line, WholeNumberField, loaded_version
 from ..money import format_eur
 from ..organisations.identifiers import IdentifierError, parse_belgian_iban
 
 TEXT_MAX = 20_000  # characters per free-text section (about eight pages)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-def clean_text(value):
-    """No NUL or other control characters (PostgreSQL refuses NUL), Unix line ends, no outer blanks."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def clean_line(value):
-    """A one-line text: control characters and line breaks become nothing or a space."""
-    if not isinstance(value, str):
-        return value
-    return " ".join(_CONTROL.sub("", value).split())
-
-
-def max_length(limit: int):
-    def _check(form, field):
-        if field.data and len(field.data) > limit:
-            raise ValidationError(f"Hoogstens {_thousands(limit)} tekens (nu {_thousands(len(field.data))}).")
-    return _check
-
-
-class TextArea(TextAreaField):
+class TextArea(forms_common.TextArea):
     def __init__(self, label=None, validators=None, *, limit: int = TEXT_MAX, **kwargs):
-        super().__init__(label, [max_length(limit), *(validators or [])], filters=[clean_text], **kwargs)
-        self.limit = limit
-
-
-class Line(StringField):
-    def __init__(self, label=None, validators=None, *, limit: int = 300, **kwargs):
-        super().__init__(label, [max_length(limit), *(validators or [])], filters=[clean_line], **kwargs)
-        self.limit = limit
-
-
-class _TypedTextField(Field):
-    """A field typed as text and parsed in Python; the typed text is shown again on error."""
-
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self.format(self.data)
-
-    def format(self, value) -> str:
-        return str(value)
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "") or ""
-        if not raw.strip():
-            self.data = None
-            return
-        if len(raw) > 50:
-            self.data = None
-            raise ValueError("Deze waarde is te lang.")
-        try:
-            self.data = self.parse(raw.strip())
-        except ValueError:
-            self.data = None
-            raise
-
-
-class NumberField(_TypedTextField):
-    """A decimal number in Dutch notation ('0,5'), within bounds, with at most `places` decimals."""
-
-    def __init__(self, label=None, validators=None, *, places: int = 2, minimum: Decimal | None = Decimal(0),
-                 maximum: Decimal | None = None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places, self.minimum, self.maximum = places, minimum, maximum
-
-    def format(self, value) -> str:
-        text = f"{Decimal(value):f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-
-    def parse(self, raw: str) -> Decimal:
-        text = raw.replace(" ", "").replace("\u00a0", "")
-        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "")
-        text = text.replace(",", ".")
-        if not re.fullmatch(r"-?\d+(\.\d+)?", text, re.ASCII):
-            raise ValueError("Geef een getal, bijvoorbeeld 0,5 of 12.")
-        try:
-            value = Decimal(text)
-        except InvalidOperation as exc:  # pragma: no cover - the pattern excludes this
-            raise ValueError("Geef een geldig getal.") from exc
-        if value < 0:
-            raise ValueError("Een negatief getal is hier niet mogelijk.")
-        if -value.as_tuple().exponent > self.places:
-            raise ValueError(f"Hoogstens {self.places} cijfers na de komma.")
-        if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"Minstens {self.format(self.minimum)}.")
-        if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"Hoogstens {self.format(self.maximum)}.")
-        return value
-
-
-class WholeNumberField(_TypedTextField):
-    def __init__(self, label=None, validators=None, *, minimum: int = 0, maximum: int = 999, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
-
-    def parse(self, raw: str) -> int:
-        if not re.fullmatch(r"-?\d+", raw, re.ASCII):
-            raise ValueError("Geef een geheel getal, zonder komma of letters.")
-        value = int(raw)
-        if value < 0:
-            raise ValueError("Een negatief getal is hier niet mogelijk.")
-        if not self.minimum <= value <= self.maximum:
-            raise ValueError(f"Geef een getal van {self.minimum} tot en met {self.maximum}.")
-        return value
-
-
-class DutchDateField(_TypedTextField):
-    """A date: the browser's date picker sends 2027-03-01; typed 01-03-2027 or 1/3/2027 also works."""
-
-    widget = DateInput()
-
-    def format(self, value) -> str:
-        return value.isoformat()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self.data.isoformat()
-
-    def parse(self, raw: str) -> date:
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-            try:
-                value = datetime.strptime(raw, pattern).date()
-            except ValueError:
-                continue
-            if not 2000 <= value.year <= 2100:
-                raise ValueError("Geef een datum tussen 2000 en 2100.")
-            return value
-        raise ValueError("Geef een datum als dd-mm-jjjj, bijvoorbeeld 01-03-2027.")
+        super().__init__(label, validators, limit=limit, **kwargs)
 
 
 # --------------------------------------------------------------------------- sections
@@ -178,8 +38,7 @@ class SectionForm(FlaskForm):
     fingerprint = HiddenField()
 
     def loaded_version(self) -> int | None:
-        raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+        return loaded_version(self.version.data)
 
 
 class SummaryForm(SectionForm):
@@ -203,8 +62,8 @@ class TargetGroupsForm(SectionForm):
 
 class ActivitiesForm(SectionForm):
     activities = TextArea("Activiteiten en timing", description="Welke acties, wanneer, en wie voert ze uit?")
-    start_date = DutchDateField("Begindatum van het project")
-    end_date = DutchDateField("Einddatum van het project")
+    start_date = DateField("Begindatum van het project")
+    end_date = DateField("Einddatum van het project")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -214,7 +73,7 @@ class ActivitiesForm(SectionForm):
 class BudgetLineForm(Form):
     category = SelectField("Kostensoort", choices=[], validate_choice=False)
     description = Line("Omschrijving", limit=300)
-    fte = NumberField("VTE", places=2, minimum=Decimal("0.01"), maximum=Decimal("10"),
+    fte = DecimalField("VTE", places=2, minimum=Decimal("0.01"), maximum=Decimal("10"),
                       description="Aandeel van een voltijdse betrekking, bijvoorbeeld 0,5.")
     months = WholeNumberField("Maanden", minimum=1, maximum=120)
     amount = AmountField("Bedrag", allow_empty=True)
@@ -352,8 +211,7 @@ class SubmitForm(FlaskForm):
                         description="Enkel bij een vraag om aanvullende informatie.")
 
     def loaded_version(self) -> int | None:
-        raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+        return loaded_version(self.version.data)
 
 
 class WithdrawForm(FlaskForm):
@@ -382,7 +240,7 @@ class ScreeningForm(FlaskForm):
 
 class InformationRequestForm(FlaskForm):
     message = TextArea("Welke informatie ontbreekt?", limit=5000, validators=[DataRequired(REQUIRED)])
-    due_date = DutchDateField("Aan te vullen tot en met", validators=[InputRequired(REQUIRED)],
+    due_date = DateField("Aan te vullen tot en met", validators=[InputRequired(REQUIRED)],
                               description="De aanvraag staat open voor de aanvrager tot 23.59 uur op die dag.")
 
 
@@ -392,8 +250,7 @@ class AdviceForm(FlaskForm):
                              description="Het advies van de dossierbeheerder voor de jury.")
 
     def loaded_version(self) -> int | None:
-        raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+        return loaded_version(self.version.data)
 
 
 class WaiverDecisionForm(FlaskForm):

@@ -11,7 +11,7 @@ from ..calls.rules import WaiverStatus
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
 from ..timeutil import utcnow
-from .states import EDITABLE_STATUSES, ApplicationStatus
+from .states import ApplicationStatus
 
 
 class Application(db.Model):
@@ -84,30 +84,6 @@ class Application(db.Model):
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
 
-    # --- access: who may see this application, and in which capacity ---------------------
-
-    def access_for(self, user) -> str | None:
-        """'admin', 'lead' (a member of the applying organisation), 'partner' (read-only), or None.
-
-        Jurors see nothing here (their view of an application goes through their assignments).
-        """
-        from ..accounts.models import Role
-        if user is None or not getattr(user, "is_authenticated", False):
-            return None
-        if user.role == Role.ADMIN:
-            return "admin"
-        if user.role != Role.APPLICANT:
-            return None
-        org_ids = user.organisation_ids
-        if self.organisation_id in org_ids:
-            return "lead"
-        if self.partnership is not None and any(m.organisation_id in org_ids for m in self.partnership.members):
-            return "partner"
-        return None
-
-    def can_view(self, user) -> bool:
-        return self.access_for(user) is not None
-
     @property
     def partner_organisations(self) -> list:
         """The partnership's organisations other than the lead, by name."""
@@ -121,10 +97,6 @@ class Application(db.Model):
         """The latest request for more information that has not been answered yet."""
         pending = [r for r in self.info_requests if r.resubmitted_at is None]
         return pending[-1] if pending else None
-
-    @property
-    def is_editable_status(self) -> bool:
-        return self.status in EDITABLE_STATUSES
 
     def attachments_of(self, kind: "AttachmentKind") -> list["Attachment"]:
         return [a for a in self.attachments if a.kind == kind]

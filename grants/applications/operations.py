@@ -21,17 +21,23 @@ from ..money import format_eur
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..timeutil import format_local, to_local, utcnow
+from ..unit_of_work import after_commit, after_rollback
 from . import sections as sec
 from .models import Application, Attachment, AttachmentKind, InformationRequest
 from .queries import checklist_for, existing_application_counts
 from .rules import failing
 from .states import ApplicationStatus as S
 from .states import can_transition, refusal_message
-from .storage import StoredFile
+from . import storage
+from .storage import StoredFile, Upload
 
 
 class ApplicationError(ValueError):
-    """A refused change; the message is Dutch and shown to the user."""
+    """A refused change; the message is shown to the user, next to `field` when it names one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class EditConflict(ApplicationError):
@@ -131,9 +137,10 @@ def start_application(call: Call, organisation: Organisation, actor) -> Applicat
 # --------------------------------------------------------------------------- sections
 
 
-def save_section(app: Application, section: str, form, actor, *, loaded_version: int | None,
-                 loaded_fingerprint: str) -> dict[str, list[Any]]:
-    """Save one section of the form. Refused when someone else changed the same section meanwhile."""
+def save_section(app: Application, section: str, values: dict[str, Any], actor, *, loaded_version: int | None,
+                 loaded_fingerprint: str, bank_letter: Upload | None = None) -> dict[str, list[Any]]:
+    """Save one section from its plain values (sections.values_from_form). Refused when someone else
+    changed the same section meanwhile. The payout section may bring the bank's confirmation letter."""
     now = current_time()
     ensure_editable(app, now)
     spec = sec.SECTIONS[section]
@@ -142,7 +149,9 @@ def save_section(app: Application, section: str, form, actor, *, loaded_version:
     before = sec.snapshot(section, app)
     if loaded_version != app.version and sec.fingerprint(section, app) != (loaded_fingerprint or ""):
         raise _conflict(app, section)
-    sec.apply(section, form, app)
+    if bank_letter is not None:
+        upload_attachment(app, bank_letter, AttachmentKind.BANK_CONFIRMATION, actor)
+    sec.apply(section, values, app)
     after = sec.snapshot(section, app)
     changes = diff(before, after) if isinstance(before, dict) else diff({section: before}, {section: after})
     if changes:
@@ -252,6 +261,28 @@ def remove_partner(app: Application, organisation_id: int, actor) -> Organisatio
 # --------------------------------------------------------------------------- attachments
 
 
+class UploadRefused(ApplicationError):
+    """The file itself is refused (type, size, name); the message goes next to the file field."""
+
+
+def _store(upload: Upload) -> StoredFile:
+    """Check and store the file; it is removed again if the transaction does not commit."""
+    try:
+        stored = storage.save_upload(upload.stream, upload.filename, upload_dir=upload_dir(),
+                                     max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"])
+    except storage.UploadError as exc:
+        raise UploadRefused(str(exc)) from exc
+    directory = upload_dir()
+    after_rollback(lambda: storage.remove(directory, stored.stored_name))
+    return stored
+
+
+def upload_attachment(app: Application, upload: Upload, kind: AttachmentKind, actor) -> Attachment:
+    """Store an uploaded file and attach it to the application."""
+    ensure_editable(app, current_time())
+    return add_attachment(app, _store(upload), kind, actor)
+
+
 def add_attachment(app: Application, stored: StoredFile, kind: AttachmentKind, actor) -> Attachment:
     now = current_time()
     ensure_editable(app, now)
@@ -267,10 +298,12 @@ def add_attachment(app: Application, stored: StoredFile, kind: AttachmentKind, a
 
 
 def delete_attachment(app: Application, attachment: Attachment, actor) -> str:
-    """Remove the attachment from the application; returns the stored name to delete after the commit."""
+    """Remove the attachment from the application; the file goes once that is committed."""
     now = current_time()
     ensure_editable(app, now)
     stored_name = attachment.stored_name
+    directory = upload_dir()
+    after_commit(lambda: storage.remove(directory, stored_name))
     app.attachments.remove(attachment)
     _touch(app, actor, now)
     db.session.flush()
@@ -477,7 +510,7 @@ def request_information(app: Application, message: str, due_at: datetime, actor,
     if not message.strip():
         raise ApplicationError("Beschrijf welke informatie ontbreekt.")
     if due_at <= now:
-        raise ApplicationError("De datum om aan te vullen moet in de toekomst liggen.")
+        raise ApplicationError("De datum om aan te vullen moet in de toekomst liggen.", field="due_date")
     changes = {"status": _set_status(app, S.INFO_REQUESTED)}
     request = InformationRequest(application=app, message=message.strip(), requested_at=now,
                                  requested_by_id=actor.id, due_at=due_at)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
-from ..accounts.models import Role
 from ..audit.models import AuditEvent
 from ..calls.models import Call
 from ..calls.rules import Applicant, check_eligibility
@@ -16,6 +15,7 @@ from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..organisations.identifiers import normalise_iban
 from ..organisations.models import Organisation, PartnershipMember
+from .access import viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
 from .states import ApplicationStatus
@@ -24,21 +24,6 @@ ZERO = Decimal("0.00")
 
 
 # --------------------------------------------------------------------------- scoping
-
-
-def visible_clause(user):
-    """SQL condition: the applications this user may see (admins all; applicants their own and partners')."""
-    if user is None or not user.is_authenticated:
-        return sa.false()
-    if user.role == Role.ADMIN:
-        return sa.true()
-    if user.role != Role.APPLICANT:
-        return sa.false()
-    org_ids = sorted(user.organisation_ids)
-    if not org_ids:
-        return sa.false()
-    partner_of = sa.select(PartnershipMember.partnership_id).where(PartnershipMember.organisation_id.in_(org_ids))
-    return sa.or_(Application.organisation_id.in_(org_ids), Application.partnership_id.in_(partner_of))
 
 
 def _full_options():
@@ -50,7 +35,7 @@ def _full_options():
 
 def load_visible(application_id: int, user, *, full: bool = True) -> Application | None:
     """The application if the user may see it, else None (the view answers 404)."""
-    query = sa.select(Application).where(Application.id == application_id, visible_clause(user))
+    query = sa.select(Application).where(Application.id == application_id, viewable(user))
     if full:
         query = query.options(*_full_options())
     return db.session.scalars(query).unique().one_or_none()

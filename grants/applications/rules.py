@@ -17,10 +17,12 @@ from grants.calls.rules import (
     CofinancingKind, CofinancingRule, WaiverStatus, check_cofinancing, deadline_message, submission_open,
 )
 from grants.money import format_eur
+from grants.i18n import _
 from grants.timeutil import as_utc, describe_remaining, format_local
 
 from grants.calls.rules import COST_CATEGORY_LABELS, cost_category_label  # noqa: F401  (one list, shared)
 
+from .states import APPLICATION_STATES
 from .states import ApplicationStatus as S
 
 ZERO = Decimal("0.00")
@@ -294,31 +296,16 @@ def _deadline(data: ChecklistInput) -> ChecklistItem:
 
 def next_step(status: S, *, closes_at: datetime | None = None, call_open: bool = False,
               due_at: datetime | None = None, now: datetime | None = None, reason: str = "") -> str:
-    """What the applicant should expect or do now, in one Dutch sentence."""
+    """What the applicant should expect or do now, in one sentence (the status record's next step)."""
+    record = APPLICATION_STATES[status]
     if status is S.DRAFT:
         if call_open and closes_at is not None:
-            return (f"Vul de aanvraag aan en dien ze in vóór {format_local(closes_at, '%d-%m-%Y')} om "
-                    f"{format_local(closes_at, '%H:%M')}.")
-        return "Niet ingediend: de indieningstermijn is voorbij."
+            return record.next_step.format(date=format_local(closes_at, "%d-%m-%Y"), time=format_local(closes_at, "%H:%M"))
+        return _("Niet ingediend: de indieningstermijn is voorbij.")
     if status is S.INFO_REQUESTED:
         if due_at is not None and (now is None or as_utc(now) < as_utc(due_at)):
-            return (f"Vul de gevraagde informatie aan en dien opnieuw in vóór {format_local(due_at, '%d-%m-%Y')} om "
-                    f"{format_local(due_at, '%H:%M')}.")
-        return "De termijn om aan te vullen is voorbij; het agentschap beslist over de ontvankelijkheid."
+            return record.next_step.format(date=format_local(due_at, "%d-%m-%Y"), time=format_local(due_at, "%H:%M"))
+        return _("De termijn om aan te vullen is voorbij; het agentschap beslist over de ontvankelijkheid.")
     if status is S.INADMISSIBLE and reason.strip():
-        return f"Onontvankelijk: {reason.strip()}"
-    return _NEXT_STEPS[status]
-
-
-_NEXT_STEPS = {
-    S.SUBMITTED: "Ingediend. Het agentschap onderzoekt of de aanvraag ontvankelijk is.",
-    S.ADMISSIBLE: "Ontvankelijk. De aanvraag wordt beoordeeld; u hoort de beslissing van het agentschap.",
-    S.INADMISSIBLE: "Onontvankelijk verklaard door het agentschap.",
-    S.UNDER_REVIEW: "De jury beoordeelt de aanvraag.",
-    S.WAITLISTED: "Op de reservelijst: u hoort of er nog middelen vrijkomen.",
-    S.AWARDED: "Toegekend. Het agentschap bezorgt u de toekenning en de afspraken over de opvolging.",
-    S.REJECTED: "Niet toegekend.",
-    S.RUNNING: "Het project loopt: rapporteer volgens de afspraken.",
-    S.CLOSED: "Afgesloten.",
-    S.WITHDRAWN: "Ingetrokken.",
-}
+        return _("Onontvankelijk: %(reason)s", reason=reason.strip())
+    return str(record.next_step)

@@ -133,7 +133,7 @@ def _kpi_form(app: Application) -> type:
 
     for kpi in call.kpis:
         label = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
-        setattr(KpiForm, f"kpi_{kpi.id}", f.NumberField(
+        setattr(KpiForm, f"kpi_{kpi.id}", f.DecimalField(
             label, places=2, minimum=Decimal(0), maximum=kpi.maximum or Decimal("9999999999.99"),
             description="Uw streefwaarde" + (f", hoogstens {format_decimal(kpi.maximum)}" if kpi.maximum else "") + "."))
     if call.selection_mode == SelectionMode.SIGN_UP:
@@ -222,55 +222,87 @@ def prepare_form(section: str, form, app: Application) -> None:
         form.max_amount = app.call.max_amount
 
 
-def apply(section: str, form, app: Application) -> None:
-    """Write the validated form into the application (the operation audits and checks conflicts)."""
+# --------------------------------------------------------------------------- plain values
+
+
+@dataclass(frozen=True)
+class BudgetLineValues:
+    category: str
+    description: str
+    amount: Decimal
+    fte: Decimal | None = None
+    months: int | None = None
+
+
+@dataclass(frozen=True)
+class ContributionValues:
+    source: str
+    amount: Decimal
+
+
+def values_from_form(section: str, form) -> dict[str, Any]:
+    """What a validated section form holds, as plain values for the operation (no form objects there)."""
+    spec = SECTIONS[section]
+    if spec.fields:
+        return {name: getattr(form, name).data for name in spec.fields}
+    if section == "budget":
+        return {"lines": [BudgetLineValues(category=line.category.data, description=line.description.data or "",
+                                           amount=line.amount.data, fte=line.fte.data, months=line.months.data)
+                          for line in (entry.form for entry in form.lines)
+                          if not line.remove.data and not line.is_blank()]}
+    if section == "financing":
+        return {"requested_amount": form.requested_amount.data, "own_financial": form.own_financial.data,
+                "own_staff": form.own_staff.data, "waiver_motivation": form.waiver_motivation.data or "",
+                "third_party": [ContributionValues(line.source.data, line.amount.data)
+                                for line in (entry.form for entry in form.third_party) if not line.is_blank()]}
+    if section == "kpis":
+        kpis = {int(name[4:]): field.data for name, field in form._fields.items() if name.startswith("kpi_")}
+        values: dict[str, Any] = {"kpis": kpis}
+        if "priority" in form._fields:
+            values["priority"] = form.priority.data
+        return values
+    raise ValueError(f"section {section} has no form")
+
+
+def apply(section: str, values: dict[str, Any], app: Application) -> None:
+    """Write a section's plain values into the application (the operation audits and checks conflicts)."""
     spec = SECTIONS[section]
     if spec.fields:
         for name in spec.fields:
-            value = getattr(form, name).data
-            if isinstance(value, str) or value is None:
-                value = value if value is not None else (None if name in {"start_date", "end_date"} else "")
+            value = values.get(name)
+            if value is None and name not in {"start_date", "end_date"}:
+                value = ""
             setattr(app, name, value)
         return
     if section == "budget":
-        lines = []
-        for entry in form.lines:
-            line = entry.form
-            if line.remove.data or line.is_blank():
-                continue
-            lines.append(BudgetLine(position=len(lines) + 1, category=line.category.data,
-                                    description=line.description.data or "",
-                                    fte=line.fte.data,
-                                    months=line.months.data, amount=line.amount.data))
-        app.budget_lines = lines
+        app.budget_lines = [BudgetLine(position=n, category=line.category, description=line.description,
+                                       fte=line.fte, months=line.months, amount=line.amount)
+                            for n, line in enumerate(values["lines"], start=1)]
         return
     if section == "financing":
-        app.requested_amount = form.requested_amount.data or Decimal("0.00")
+        app.requested_amount = values.get("requested_amount") or Decimal("0.00")
         rows = []
-        if form.own_financial.data is not None:
-            rows.append(Contribution(kind=ContributionKind.OWN_FINANCIAL, source="", amount=form.own_financial.data))
-        if form.own_staff.data is not None:
-            rows.append(Contribution(kind=ContributionKind.OWN_STAFF, source="", amount=form.own_staff.data))
-        for entry in form.third_party:
-            line = entry.form
-            if line.is_blank():
-                continue
-            rows.append(Contribution(kind=ContributionKind.THIRD_PARTY, source=line.source.data,
-                                     amount=line.amount.data))
+        if values.get("own_financial") is not None:
+            rows.append(Contribution(kind=ContributionKind.OWN_FINANCIAL, source="", amount=values["own_financial"]))
+        if values.get("own_staff") is not None:
+            rows.append(Contribution(kind=ContributionKind.OWN_STAFF, source="", amount=values["own_staff"]))
+        rows += [Contribution(kind=ContributionKind.THIRD_PARTY, source=row.source, amount=row.amount)
+                 for row in values.get("third_party", [])]
         app.contributions = rows
-        _apply_waiver(app, form.waiver_motivation.data or "" if app.call.waiver_allowed else "")
+        _apply_waiver(app, values.get("waiver_motivation", "") if app.call.waiver_allowed else "")
         return
     if section == "kpis":
         existing = {v.kpi_id: v for v in app.kpi_values}
+        planned = values.get("kpis", {})
         for kpi in app.call.kpis:
-            value = getattr(form, f"kpi_{kpi.id}").data
+            value = planned.get(kpi.id)
             row = existing.get(kpi.id)
             if row is None and value is not None:
                 app.kpi_values.append(ApplicationKpi(kpi_id=kpi.id, planned_value=value, kpi=kpi))
             elif row is not None:
                 row.planned_value = value
-        if hasattr(form, "priority"):
-            app.priority = form.priority.data
+        if "priority" in values:
+            app.priority = values["priority"]
         return
     raise ValueError(f"unknown section {section}")
 

@@ -42,6 +42,14 @@ class UploadError(ValueError):
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it: its bytes and the name it had on the user's computer."""
+
+    stream: BinaryIO
+    filename: str | None
+
+
+@dataclass(frozen=True)
 class StoredFile:
     original_name: str
     stored_name: str

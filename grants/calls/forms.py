@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, Field, FieldList, FormField, HiddenField, RadioField, SelectField, SelectMultipleField,
+    BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_common import REQUIRED, AmountField, positive_amount
+from ..forms_common import (
+    REQUIRED, AmountField, DateField, DecimalField, TypedField, WholeNumberField, clean_line, clean_text,
+    positive_amount, positive_number, required_value,
+)
 from ..organisations.identifiers import IdentifierError, normalise_kbo
 from ..organisations.labels import ORGANISATION_KIND_LABELS
 from ..timeutil import LocalTimeError, from_local, to_local
@@ -33,142 +36,35 @@ MAX_LINES = 1000
 BLANK_ROWS = 2
 
 
-def _clean(value):
-    """Strip surrounding space and NUL characters (PostgreSQL refuses them in text)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip()
-    return value
-
-
-def _clean_keep_inner(value):
-    if isinstance(value, str):
-        return value.replace("\x00", "").replace("\r\n", "\n").strip()
-    return value
-
-
 def _ascii_digits(text: str, length: int) -> bool:
     return re.fullmatch(rf"[0-9]{{{length}}}", text) is not None
 
 
-# --------------------------------------------------------------------------- fields that keep what was typed
+# --------------------------------------------------------------------------- fields of the call form only
 
 
-class _TypedField(Field):
-    """A text input whose typed text is shown again when it cannot be read."""
-
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else self._format(self.data)
-
-    def _format(self, value) -> str:
-        return str(value)
-
-    def process_formdata(self, valuelist):
-        text = _clean(valuelist[0] if valuelist else "") or ""
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = self._parse(text)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from exc
-
-    def _parse(self, text: str):
-        raise NotImplementedError
-
-
-class DecimalText(_TypedField):
-    """A number typed the Dutch way ('12,5'), exact, with at most `places` decimals."""
-
-    def __init__(self, label=None, validators=None, *, places: int = 2, minimum: Decimal | None = None,
-                 maximum: Decimal | None = None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.places, self.minimum, self.maximum = places, minimum, maximum
-
-    def _format(self, value) -> str:
-        value = Decimal(value)
-        text = f"{value.normalize():f}" if value == value.to_integral_value() or self.places > 2 else f"{value:.2f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-
-    def _parse(self, text: str) -> Decimal:
-        cleaned = text.replace(" ", "").replace("%", "")
-        if not re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", cleaned):
-            raise ValueError("Geef een getal, bijvoorbeeld 12,5.")
-        try:
-            value = Decimal(cleaned.replace(",", "."))
-        except InvalidOperation as exc:  # pragma: no cover - the pattern excludes this
-            raise ValueError("Geef een getal, bijvoorbeeld 12,5.") from exc
-        if -value.as_tuple().exponent > self.places:
-            raise ValueError(f"Hoogstens {self.places} cijfers na de komma.")
-        if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"Het getal moet minstens {self._format(self.minimum)} zijn.")
-        if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"Het getal mag hoogstens {self._format(self.maximum)} zijn.")
-        return value
-
-
-class WholeNumber(_TypedField):
-    """A whole number within a range (so it always fits its column)."""
-
-    def __init__(self, label=None, validators=None, *, minimum: int = 0, maximum: int = 1000, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
-
-    def _parse(self, text: str) -> int:
-        if not re.fullmatch(r"-?[0-9]{1,9}", text):
-            raise ValueError(f"Geef een geheel getal van {self.minimum} tot {self.maximum}.")
-        value = int(text)
-        if not self.minimum <= value <= self.maximum:
-            raise ValueError(f"Geef een geheel getal van {self.minimum} tot {self.maximum}.")
-        return value
-
-
-class LocalDate(_TypedField):
-    """A calendar date: the browser's date picker sends 2027-02-26; typed 26-02-2027 works too."""
-
-    widget = DateInput()
-
-    def _format(self, value) -> str:
-        return value.isoformat()
-
-    def _parse(self, text: str) -> date:
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
-            try:
-                value = datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-            if not 2000 <= value.year <= 2100:
-                raise ValueError("Geef een datum tussen 2000 en 2100.")
-            return value
-        raise ValueError("Geef een datum, bijvoorbeeld 26-02-2027.")
-
-
-class ClockTime(_TypedField):
+class ClockTime(TypedField):
     """A time of day in Brussels: 23:59, 9:00, 9.30 or 9u30."""
 
-    def _format(self, value) -> str:
+    def format(self, value) -> str:
         return value.strftime("%H:%M")
 
-    def _parse(self, text: str) -> time:
+    def parse(self, text: str) -> time:
         match = re.fullmatch(r"([0-9]{1,2})(?:[:.hu]([0-9]{2}))?", text.lower())
         if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
             raise ValueError("Geef een uur tussen 00:00 en 23:59, bijvoorbeeld 23:59.")
         return time(int(match.group(1)), int(match.group(2) or 0))
 
 
-class MonthsList(_TypedField):
+class MonthsList(TypedField):
     """Months after the project start, e.g. '6, 12, 24'."""
 
-    def _format(self, value) -> str:
+    max_typed = 200
+
+    def format(self, value) -> str:
         return ", ".join(str(m) for m in value)
 
-    def _parse(self, text: str) -> list[int]:
+    def parse(self, text: str) -> list[int]:
         parts = [p for p in re.split(r"[\s,;]+", text) if p]
         if len(parts) > 40 or not all(re.fullmatch(r"[0-9]{1,3}", p) for p in parts):
             raise ValueError("Geef het aantal maanden als gehele getallen, gescheiden door komma's, "
@@ -191,13 +87,6 @@ class MultiCheckboxField(SelectMultipleField):
             raise ValidationError("Ongeldige keuze.")
 
 
-def required_value(form, field) -> None:
-    """Required for the typed fields: 0 is a value (so the right message can say it is too low)."""
-    if field.data is None and not field.process_errors:
-        field.errors[:] = []
-        raise StopValidation(REQUIRED)
-
-
 def required_text(form, field) -> None:
     """Required in a row that is filled in (no 'required' attribute: blank rows may stay blank)."""
     if not field.data:
@@ -205,12 +94,7 @@ def required_text(form, field) -> None:
         raise StopValidation(REQUIRED)
 
 
-def positive_number(form, field) -> None:
-    if field.data is not None and field.data <= 0:
-        raise ValidationError("Het getal moet groter dan nul zijn.")
-
-
-_text = [_clean]
+_text = [clean_line]
 
 
 # --------------------------------------------------------------------------- rows
@@ -225,7 +109,7 @@ class _Row(FlaskForm):
     BLANK_FIELDS: tuple[str, ...] = ()
 
     id = HiddenField()
-    position = WholeNumber("Volgorde", minimum=1, maximum=999)
+    position = WholeNumberField("Volgorde", minimum=1, maximum=999)
     delete = BooleanField("Verwijderen")
 
     @property
@@ -252,11 +136,11 @@ class CriterionRow(_Row):
     BLANK_FIELDS = ("name", "description", "weight")
 
     name = StringField("Naam", filters=_text, validators=[required_text, Length(max=200, message="Hoogstens 200 tekens.")])
-    description = TextAreaField("Omschrijving", filters=[_clean_keep_inner],
+    description = TextAreaField("Omschrijving", filters=[clean_text],
                                 validators=[Length(max=2000, message="Hoogstens 2000 tekens.")])
-    weight = DecimalText("Gewicht", places=2, maximum=Decimal("1000"), validators=[required_value, positive_number])
-    scale_min = WholeNumber("Schaal van", minimum=0, maximum=100, default=0, validators=[required_value])
-    scale_max = WholeNumber("Schaal tot", minimum=1, maximum=100, default=10, validators=[required_value])
+    weight = DecimalField("Gewicht", places=2, minimum=None, maximum=Decimal("1000"), validators=[required_value, positive_number])
+    scale_min = WholeNumberField("Schaal van", minimum=0, maximum=100, default=0, validators=[required_value])
+    scale_max = WholeNumberField("Schaal tot", minimum=1, maximum=100, default=10, validators=[required_value])
     required = BooleanField("Verplicht te scoren", default=True)
 
     def validate_scale_max(self, field):
@@ -269,7 +153,7 @@ class KpiRow(_Row):
 
     name = StringField("Naam", filters=_text, validators=[required_text, Length(max=200, message="Hoogstens 200 tekens.")])
     unit = StringField("Eenheid", filters=_text, validators=[Length(max=60, message="Hoogstens 60 tekens.")])
-    maximum = DecimalText("Maximum", places=2, minimum=Decimal(0), maximum=Decimal("9999999999"),
+    maximum = DecimalField("Maximum", places=2, minimum=Decimal(0), maximum=Decimal("9999999999"),
                           validators=[Optional()])
 
 
@@ -277,7 +161,7 @@ class TrancheRow(_Row):
     BLANK_FIELDS = ("label", "percent")
 
     label = StringField("Omschrijving", filters=_text, validators=[required_text, Length(max=100, message="Hoogstens 100 tekens.")])
-    percent = DecimalText("Percentage", places=2, maximum=Decimal(100), validators=[required_value, positive_number])
+    percent = DecimalField("Percentage", places=2, minimum=None, maximum=Decimal(100), validators=[required_value, positive_number])
     trigger = SelectField("Betaald", choices=[(t.value, t.label) for t in TriggerKind], default=TriggerKind.AWARD.value)
 
 
@@ -299,18 +183,18 @@ class CallForm(FlaskForm):
 
     title = StringField("Titel", filters=_text, validators=[DataRequired(REQUIRED), Length(max=300, message="Hoogstens 300 tekens.")])
     description = TextAreaField(
-        "Beschrijving", filters=[_clean_keep_inner],
+        "Beschrijving", filters=[clean_text],
         validators=[Length(max=20000, message="Hoogstens 20.000 tekens.")],
         description="Wordt op de publieke pagina getoond. U kunt Markdown gebruiken: **vet**, *cursief*, "
                     "lijstjes met - en tussentitels met ##.")
     kind = SelectField("Soort oproep", choices=[(k.value, CALL_KIND_LABELS[k]) for k in CallKind])
-    dossier_prefix = StringField("Voorvoegsel van het dossiernummer", filters=[lambda v: _clean(v).upper() if v else v],
+    dossier_prefix = StringField("Voorvoegsel van het dossiernummer", filters=[lambda v: clean_line(v).upper() if v else v],
                                  validators=[DataRequired(REQUIRED), Length(max=10, message="Hoogstens 10 tekens.")],
                                  description="Bijvoorbeeld TG: dossiers krijgen dan een nummer als TG-2027-0001.")
 
-    opens_date = LocalDate("Opening: datum", validators=[required_value])
+    opens_date = DateField("Opening: datum", validators=[required_value])
     opens_time = ClockTime("Opening: uur (Brusselse tijd)", default=time(9, 0), validators=[required_value])
-    closes_date = LocalDate("Sluiting: datum", validators=[required_value],
+    closes_date = DateField("Sluiting: datum", validators=[required_value],
                             description="Tot dit tijdstip kan worden ingediend; op het tijdstip zelf is de oproep gesloten.")
     closes_time = ClockTime("Sluiting: uur (Brusselse tijd)", default=time(23, 59), validators=[required_value])
 
@@ -320,23 +204,23 @@ class CallForm(FlaskForm):
     max_amount_per_year = AmountField("Maximumbedrag per jaar (EUR, optioneel)", allow_empty=True,
                                       validators=[Optional(), positive_amount],
                                       description="Voor projecten over meerdere jaren.")
-    min_duration_months = WholeNumber("Minimale looptijd (maanden, optioneel)", minimum=1, maximum=120,
+    min_duration_months = WholeNumberField("Minimale looptijd (maanden, optioneel)", minimum=1, maximum=120,
                                       validators=[Optional()])
-    max_duration_months = WholeNumber("Maximale looptijd (maanden, optioneel)", minimum=1, maximum=120,
+    max_duration_months = WholeNumberField("Maximale looptijd (maanden, optioneel)", minimum=1, maximum=120,
                                       validators=[Optional()])
-    renewable_times = WholeNumber("Aantal keer verlengbaar", minimum=0, maximum=10, default=0,
+    renewable_times = WholeNumberField("Aantal keer verlengbaar", minimum=0, maximum=10, default=0,
                                   validators=[required_value])
-    project_start = LocalDate("Projecten starten op (optioneel)", validators=[Optional()])
+    project_start = DateField("Projecten starten op (optioneel)", validators=[Optional()])
 
     allowed_kinds = MultiCheckboxField("Soorten organisaties die mogen indienen", choices=list(ORGANISATION_KIND_LABELS.items()))
     allow_list = TextAreaField(
-        "Alleen deze organisaties (optioneel)", filters=[_clean_keep_inner],
+        "Alleen deze organisaties (optioneel)", filters=[clean_text],
         validators=[Length(max=100000, message="Deze lijst is te lang.")],
         description="Eén organisatie per regel: REFNIS-code (44021), ondernemingsnummer (0123.456.749) of de exacte "
                     "naam. Wat na de code staat, mag (bijvoorbeeld '44021 Gent'). Leeg: elke organisatie van de "
                     "gekozen soorten.")
     exclusions = TextAreaField(
-        "Uitgesloten organisaties (optioneel)", filters=[_clean_keep_inner],
+        "Uitgesloten organisaties (optioneel)", filters=[clean_text],
         validators=[Length(max=100000, message="Deze lijst is te lang.")],
         description="Eén per regel: code of naam, een puntkomma en de reden. Bijvoorbeeld: "
                     "'44021 Gent; al gefinancierd in de vorige ronde'.")
@@ -345,7 +229,7 @@ class CallForm(FlaskForm):
 
     cofinancing_kind = RadioField("Cofinancieringsregel", choices=COFINANCING_CHOICES,
                                   default=CofinancingKind.NONE.value)
-    cofinancing_value = DecimalText("Waarde van de regel (k of p)", places=4, maximum=Decimal(1000),
+    cofinancing_value = DecimalField("Waarde van de regel (k of p)", places=4, minimum=None, maximum=Decimal(1000),
                                     validators=[Optional()],
                                     description="k voor 'k keer de subsidie' (bijvoorbeeld 1), p voor een percentage "
                                                 "(bijvoorbeeld 20).")
@@ -354,7 +238,7 @@ class CallForm(FlaskForm):
 
     selection_mode = RadioField("Selectie", choices=[(m.value, m.label) for m in SelectionMode],
                                 default=SelectionMode.COMPETITIVE.value)
-    jurors_per_application = WholeNumber("Juryleden per aanvraag", minimum=1, maximum=20, default=3,
+    jurors_per_application = WholeNumberField("Juryleden per aanvraag", minimum=1, maximum=20, default=3,
                                          validators=[required_value])
     jurors_see_other_scores = BooleanField("Juryleden zien de scores van de anderen nadat ze hun eigen scores "
                                            "hebben ingediend")
@@ -653,7 +537,7 @@ def form_data_from_preset(preset) -> dict:
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reden", filters=[_clean_keep_inner],
+    reason = TextAreaField("Reden", filters=[clean_text],
                            validators=[InputRequired(REQUIRED), Length(min=10, max=2000,
                                                                        message="Geef een reden van 10 tot 2000 tekens.")])
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
 from ..accounts.access import admin_required
 from ..applications.states import ApplicationStatus
-from ..extensions import db
+from ..unit_of_work import on_conflict
 from ..timeutil import utcnow
 from . import queries
 from .forms import CallForm, DuplicateForm, ReasonForm, form_data_from_call, form_data_from_preset
@@ -107,10 +106,8 @@ def admin_new():
         try:
             call = create_call(form.to_data(), actor=current_user)
         except CallInvalid as exc:
-            db.session.rollback()
             form.show_operation_errors(exc.errors)
         else:
-            db.session.commit()
             flash(f"De oproep '{call.title}' is aangemaakt als ontwerp. Controleer de regels en publiceer haar "
                   "wanneer alles klopt.", "success")
             return redirect(url_for("calls.admin_show", call_id=call.id))
@@ -174,23 +171,17 @@ def admin_edit(call_id: int):
     if form.validate():
         version = (form.version.data or "").strip()
         try:
+            on_conflict(lambda: (render_template("calls/form.html", form=form, call=call, kind=call.kind,
+                                                 conflict=conflict_message(call)), 409))
             update_call(call, form.to_data(), expected_version=int(version) if version.isdigit() else -1,
                         actor=current_user)
-            db.session.commit()
         except CallConflict as exc:
-            db.session.rollback()
             conflict, status = str(exc), 409
-        except StaleDataError:
-            db.session.rollback()
-            conflict, status = conflict_message(call), 409
         except CallInvalid as exc:
-            db.session.rollback()
             form.show_operation_errors(exc.errors)
         except RulesLocked as exc:
-            db.session.rollback()
             return _locked_page(call, str(exc), 409)
         except CallError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("calls.admin_show", call_id=call.id))
         else:
@@ -213,16 +204,11 @@ def admin_unlock(call_id: int):
         message = " ".join(form.reason.errors) or "Geef een reden."
         return render_template("calls/locked.html", call=call, message=message, form=form,
                                submitted=queries.submitted_count(call.id)), 400
+    on_conflict(lambda: _back_to_call(call_id, conflict_message(call)))
     try:
         unlock_rules(call, form.reason.data, actor=current_user)
-        db.session.commit()
     except CallError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("calls.admin_show", call_id=call_id))
-    except StaleDataError:
-        db.session.rollback()
-        flash(conflict_message(call), "error")
         return redirect(url_for("calls.admin_show", call_id=call_id))
     flash("De regels zijn ontgrendeld voor één wijziging. Na het opslaan worden ze opnieuw vergrendeld.", "warning")
     return redirect(url_for("calls.admin_edit", call_id=call.id))
@@ -232,15 +218,11 @@ def admin_unlock(call_id: int):
 @admin_required
 def admin_lock(call_id: int):
     call = _admin_call(call_id)
+    on_conflict(lambda: _back_to_call(call_id, conflict_message(call)))
     try:
         lock_rules(call, actor=current_user)
-        db.session.commit()
     except CallError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(conflict_message(call), "error")
     else:
         flash("De regels zijn opnieuw vergrendeld.", "success")
     return redirect(url_for("calls.admin_show", call_id=call.id))
@@ -254,23 +236,23 @@ def admin_change_status(call_id: int, action: str):
         abort(404)
     reason = (request.form.get("reason") or "").replace("\x00", "").strip()
     confirm = request.form.get("confirm") in ("1", "y", "on", "true")
+    on_conflict(lambda: _back_to_call(call_id, conflict_message(call)))
     try:
         change_status(call, action, actor=current_user, reason=reason, confirm=confirm)
-        db.session.commit()
     except ConfirmationNeeded as exc:
-        db.session.rollback()
         flash(str(exc), "warning")
     except TransitionRefused as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         for problem in exc.problems:
             if problem != str(exc):
                 flash(problem, "error")
-    except StaleDataError:
-        db.session.rollback()
-        flash(conflict_message(call), "error")
     else:
         flash(_DONE[action].format(title=call.title), "success")
+    return redirect(url_for("calls.admin_show", call_id=call_id))
+
+
+def _back_to_call(call_id: int, message: str):
+    flash(message, "error")
     return redirect(url_for("calls.admin_show", call_id=call_id))
 
 
@@ -298,10 +280,8 @@ def admin_duplicate(call_id: int):
             new = duplicate_call(call, title=form.title.data, exclude_funded=form.exclude_funded.data,
                                  exclusion_reason=form.exclusion_reason.data or "", actor=current_user)
         except CallInvalid as exc:
-            db.session.rollback()
             form.title.errors.append(exc.errors.get("title", str(exc)))
         else:
-            db.session.commit()
             flash(f"De nieuwe ronde '{new.title}' is aangemaakt als ontwerp, met de data een jaar later. "
                   "Controleer de data en de regels voor u publiceert.", "success")
             return redirect(url_for("calls.admin_show", call_id=new.id))

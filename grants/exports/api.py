@@ -39,8 +39,7 @@ def token_required(view):
         # Written at most once a minute: reading the API should not mean a write per request.
         now = utcnow()
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
-            api_token.last_used_at = now
-            db.session.commit()
+            api_token.last_used_at = now  # the request boundary commits it
         return view(*args, **kwargs)
     return wrapped
 

@@ -4,22 +4,22 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..accounts.models import Role
 from ..extensions import db
-from . import queries
+from ..i18n import lazy_gettext
+from ..accounts.models import Role
+from .home import sections_for
 
 bp = Blueprint("main", __name__)
+
+TITLES = {Role.ADMIN: lazy_gettext("Overzicht voor het agentschap"), Role.APPLICANT: lazy_gettext("Mijn aanvragen"),
+          Role.JUROR: lazy_gettext("Mijn beoordelingen")}
 
 
 @bp.route("/")
 def home():
     if not current_user.is_authenticated:
-        return render_template("main/welcome.html", open_calls=queries.public_open_calls())
-    if current_user.role == Role.ADMIN:
-        return render_template("main/home_admin.html", **queries.admin_dashboard())
-    if current_user.role == Role.JUROR:
-        return render_template("main/home_juror.html", assignments=queries.juror_assignments(current_user))
-    return render_template("main/home_applicant.html", **queries.applicant_home(current_user))
+        return render_template("main/welcome.html", sections=sections_for(current_user))
+    return render_template("main/home.html", title=TITLES[current_user.role], sections=sections_for(current_user))
 
 
 @bp.route("/healthz")

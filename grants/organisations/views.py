@@ -52,7 +52,6 @@ def new():
         except OrganisationError as exc:
             form.kbo.errors.append(str(exc))
         else:
-            db.session.commit()
             flash(f"{org.name} is toegevoegd.", "success")
             return redirect(url_for("organisations.show", organisation_id=org.id))
     return render_template("organisations/form.html", form=form), 400 if form.errors else 200

@@ -232,7 +232,7 @@ def test_kpi_planned_values_and_priority_in_a_sign_up_call(applicant, factory, g
     response = browser.post(f"/applications/{app.id}/sections/kpis",
                             {**form, f"kpi_{kpi1.id}": "2", f"kpi_{kpi2.id}": "1.500", "priority": "1"})
     assert response.status_code == 400
-    assert "Hoogstens 1." in response.get_data(as_text=True)
+    assert "Het getal mag hoogstens 1 zijn." in response.get_data(as_text=True)
     response = browser.post(f"/applications/{app.id}/sections/kpis",
                             {**form, f"kpi_{kpi1.id}": "1", f"kpi_{kpi2.id}": "1.500", "priority": "2"})
     assert response.status_code == 302
@@ -261,7 +261,7 @@ TEN_MB = "x" * (10 * 1024 * 1024)
                 "lines-0-months": "twaalf", "lines-0-amount": "30.000"}, "lines-0-fte", "Geef een getal"),
     ("budget", {"lines-0-category": "staff", "lines-0-description": "Medewerker", "lines-0-fte": "0,5",
                 "lines-0-months": "99999999999999999999", "lines-0-amount": "30.000"}, "lines-0-months",
-     "Geef een getal van 1 tot en met 120."),
+     "Geef een geheel getal van 1 tot en met 120."),
     ("budget", {"lines-0-category": "operating", "lines-0-description": "Zaal", "lines-0-amount": "-1"},
      "lines-0-amount", "Een bedrag mag niet negatief zijn."),
     ("summary", {"title": "T" * 301, "summary": "ok"}, "title", "Hoogstens 300 tekens (nu 301)."),

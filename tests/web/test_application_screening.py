@@ -351,6 +351,7 @@ def test_application_model_access_rule(factory, call, submitted):
     app = submitted["Gent"]
     outsider = factory.user(organisations=[submitted["CIBO"].organisation])
     member = factory.user(organisations=[app.organisation])
-    assert app.access_for(member) == "lead" and app.can_view(member)
-    assert app.access_for(outsider) is None and not app.can_view(outsider)
+    from grants.applications import access
+    assert access.capacity(member, app) == access.Capacity.LEAD and access.can_view(member, app)
+    assert access.capacity(outsider, app) is None and not access.can_view(outsider, app)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 4

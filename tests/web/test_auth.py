@@ -188,6 +188,10 @@ def test_production_config_has_secure_cookies_and_needs_a_secret(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         load_config("production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        load_config("production")
+    monkeypatch.setenv("BASE_URL", "https://subsidies.vlaanderen.example")
     config = load_config("production")
     assert config["SESSION_COOKIE_SECURE"] is True and config["REMEMBER_COOKIE_SECURE"] is True
 
@@ -204,21 +208,25 @@ def test_changing_the_password_ends_other_sessions(browser, factory, app):
     assert db.session.scalar(sa.select(User.id).where(User.email == "els@gent.be"))
 
 
-def test_links_in_mail_use_the_public_address_behind_a_proxy(monkeypatch, smtp_server, factory):
+def test_links_in_mail_come_from_base_url_not_from_the_forwarded_host(smtp_server, factory):
+    """Behind a proxy the public address is BASE_URL; a forged Host or X-Forwarded-Host never reaches a mail."""
+    from flask import current_app
+
     from grants import create_app
-    monkeypatch.setenv("PROXY_COUNT", "1")
-    from config import load_config
-    assert load_config("testing")["PROXY_COUNT"] == 1
     factory.user(email="els@gent.be")
     db.session.commit()
-    from flask import current_app
-    proxied = create_app({"GRANTS_ENV": "testing", "PROXY_COUNT": 1,
+    proxied = create_app({"GRANTS_ENV": "testing", "PROXY_COUNT": 1, "BASE_URL": "https://subsidies.vlaanderen.example",
                           "SQLALCHEMY_DATABASE_URI": current_app.config["SQLALCHEMY_DATABASE_URI"],
                           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": current_app.config["MAIL_PORT"]})
-    proxied.config["WTF_CSRF_ENABLED"] = False
+    proxied.config.update(WTF_CSRF_ENABLED=False, TRUSTED_HOSTS=["subsidies.vlaanderen.example", "localhost"])
     with proxied.app_context():
-        proxied.test_client().post("/password/forgot", data={"email": "els@gent.be"}, headers={
-            "X-Forwarded-Proto": "https", "X-Forwarded-Host": "subsidies.vlaanderen.example"})
+        forged = proxied.test_client().post("/password/forgot", data={"email": "els@gent.be"}, buffered=True,
+                                            headers={"Host": "evil.example"})
+        assert forged.status_code == 400  # a Host that is not trusted is not answered at all
+        proxied.test_client().post("/password/forgot", data={"email": "els@gent.be"}, buffered=True, headers={
+            "Host": "localhost", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "localhost"})
         db.engine.dispose()
     mail = smtp_server.wait_for(1)
+    assert len(mail) == 1
     assert "https://subsidies.vlaanderen.example/password/reset/" in mail[0]["body"]
+    assert "localhost" not in mail[0]["body"]
