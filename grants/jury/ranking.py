@@ -425,7 +425,8 @@ def build_ranking(
         normalised_total = _snap(np.bincount(application_codes, weights=normalised, minlength=n_applications) / count)
     spread = _snap(stats["max"] - stats["min"])
     with np.errstate(invalid="ignore"):
-        disagreement = (count > 1) & ((spread >= float(DISAGREEMENT_SPREAD)) | (stats["std"] >= float(DISAGREEMENT_STD)))
+        wide = (spread >= float(DISAGREEMENT_SPREAD)) | (stats["std"] >= float(DISAGREEMENT_STD))
+    disagreement = (count > 1) & wide
 
     scored = np.flatnonzero(count > 0)
     rank = np.zeros(n_applications, dtype=np.int64)
@@ -516,7 +517,8 @@ def _random_input(n_applications: int, jurors: int, criteria: int, seed: int):
     base, rest = divmod(100, criteria)
     call_criteria = [CriterionInput(id=c + 1, weight=Decimal(base + (1 if c < rest else 0)), scale_min=0, scale_max=10)
                      for c in range(criteria)]
-    applications = [ApplicationInput(application_id=a + 1, dossier_number=f"PS-{a + 1:06d}", organisation=f"Org {a + 1}",
+    applications = [ApplicationInput(application_id=a + 1, dossier_number=f"PS-{a + 1:06d}",
+                                     organisation=f"Org {a + 1}",
                                      requested=Decimal(int(rng.integers(500_000, 6_000_000))) / 100)
                     for a in range(n_applications)]
     marks = [Decimal(m) / 2 for m in range(21)]  # 0, 0.5, ... 10

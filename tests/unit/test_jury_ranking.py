@@ -203,7 +203,8 @@ def test_a_juror_who_gives_everything_the_same_total_gets_z_zero():
 
 def test_a_juror_with_a_single_sheet_gets_z_zero():
     # Juror 3 scored only application 2: no spread of their own, so z = 0 and the value is mean_all.
-    # Juror 1: 40 and 80: mean 60, std sqrt(2 * 20^2 / 1) = 28.28, z -0.7071, +0.7071. All sheets 40, 80, 90: mean 70, std sqrt(1400/2) = 26.4575.
+    # Juror 1: 40 and 80: mean 60, std sqrt(2 * 20^2 / 1) = 28.28, z -0.7071, +0.7071.
+    # All sheets 40, 80, 90: mean 70, std sqrt(1400/2) = 26.4575.
     # Application 1: 70 - 0.70711 * 26.4575 = 51.2917 -> 51.29.
     # Application 2: (70 + 0.70711 * 26.4575 + 70) / 2 = (88.7083 + 70) / 2 = 79.3541 -> 79.35.
     sheets = [points(1, 1, 40), points(2, 1, 80), points(2, 3, 90)]
@@ -390,7 +391,8 @@ def call_inputs(draw, same_span=False):
         for j in range(1, jurors + 1):
             if not draw(st.booleans()):
                 continue
-            scored = draw(st.lists(st.sampled_from(criteria), min_size=1, max_size=n_criteria, unique_by=lambda c: c.id))
+            scored = draw(st.lists(st.sampled_from(criteria), min_size=1, max_size=n_criteria,
+                                   unique_by=lambda c: c.id))
             sheets.append(SheetInput(a, j, {c.id: D(draw(st.integers(c.scale_min, c.scale_max))) for c in scored}))
     threshold = draw(st.one_of(st.none(), st.integers(0, 100).map(D)))
     envelope = D(draw(st.integers(0, 30_000_000))).scaleb(-2)
