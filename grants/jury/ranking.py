@@ -46,8 +46,9 @@ The rules
    (None when no row is below, or none exceeds): a table or chart draws its lines there.
 7. **Rounding.** Figures are shown rounded half up to 2 decimals, but ranks, ties, the
    threshold and the disagreement flag are decided on the unrounded values. (Computations
-   run in floating point and are compared at 9 decimals, far below the 2 shown, so that the
-   order in which sheets arrive can never split a real tie.)
+   run in floating point; the figures that are compared are first rounded to 9 decimals, far
+   below the 2 shown and far above floating-point noise, so that the order in which sheets
+   arrive can never split a real tie.)
 """
 from __future__ import annotations
 
@@ -372,7 +373,7 @@ def _sheet_totals(criteria: Sequence[CriterionInput], scores: np.ndarray) -> np.
     span = np.array([c.scale_max - c.scale_min for c in criteria], dtype=float)
     scored = ~np.isnan(scores)
     share = np.where(scored, (scores - low) / span, 0.0)
-    return _snap(100.0 * (share @ weight) / (scored @ weight))
+    return 100.0 * (share @ weight) / (scored @ weight)
 
 
 def _dossier_key(application: ApplicationInput) -> tuple[bool, str]:
@@ -415,7 +416,7 @@ def build_ranking(
                      (totals - per_juror["mean"][juror_codes]) / per_juror["std"][juror_codes], 0.0)
     mean_all = float(totals.mean()) if n_sheets else np.nan
     std_all = float(totals.std(ddof=1)) if n_sheets > 1 else np.nan
-    normalised = _snap(np.clip(mean_all + z * np.nan_to_num(std_all), 0.0, 100.0))
+    normalised = np.clip(mean_all + z * np.nan_to_num(std_all), 0.0, 100.0)
 
     # Per application.
     stats = _group_stats(application_codes, totals, n_applications)
