@@ -231,6 +231,8 @@ class _SheetData:
 
 @dataclass(frozen=True)
 class Ranking:
+    """The whole ranking of a call: the rows with both lines, the jurors, every sheet."""
+
     rows: tuple[RankingRow, ...]  # by rank; see the module docstring for the order of a tie
     threshold_index: int | None  # first row below the threshold; None: no threshold, or no row below
     envelope_index: int | None  # first row whose running total exceeds the envelope; None: none does
