@@ -28,9 +28,10 @@ Reporting schedule
 Project status (the labels of the half-yearly progress report to parliament)
     *Op te starten* before the start date; *Opgestart* from the start until the first report
     is submitted (a fact the agency records, rather than an arbitrary number of months);
-    *Lopende* once a report has been submitted; *Afgerond* once the final report is approved.
-    A project past its end date without an approved final report stays *Lopende*: its
-    final report is overdue, which the reminders handle.
+    *Lopende* once a report has been submitted; *Afgerond* once the final report is approved
+    (the end date alone never finishes a project). A project past its end date without an
+    approved final report is *Lopende*, even if it never reported: its final report is
+    overdue, which the reminders handle.
 
 KPIs
     Each KPI is measured against the target confirmed in the award (not the one requested).
@@ -143,7 +144,7 @@ def add_months(day: date, months: int) -> date:
 def period_end(start: date, months: int) -> date:
     """Last day (inclusive) of a period of `months` months from `start`: the day before add_months."""
     if months < 1:
-        raise ValueError("Een periode duurt minstens één maand.")
+        raise ValueError(_("Een periode duurt minstens één maand."))
     return add_months(start, months) - _ONE_DAY
 
 
@@ -184,13 +185,13 @@ def report_schedule(start: date, end: date, report_months: Iterable[int], *,
     period may not be shorter than the interim one, so due dates strictly increase.
     """
     if end < start:
-        raise ValueError("Het einde van het project ligt vóór het begin.")
+        raise ValueError(_("Het einde van het project ligt vóór het begin."))
     months_list = sorted(set(report_months))
     if any(months < 1 for months in months_list):
-        raise ValueError("Een rapportering valt minstens één maand na de start.")
+        raise ValueError(_("Een rapportering valt minstens één maand na de start."))
     if interim_after_days < 0 or final_after_days < interim_after_days:
-        raise ValueError("De termijn voor het eindverslag mag niet korter zijn dan die voor een "
-                         "tussentijds verslag.")
+        raise ValueError(_("De termijn voor het eindverslag mag niet korter zijn dan die voor een "
+                         "tussentijds verslag."))
     reports: list[ScheduledReport] = []
     next_start = start
     for months in months_list:
@@ -237,12 +238,12 @@ def project_status(today: date, start: date, end: date, final_report_approved: b
     can be closed early); the end date alone never does.
     """
     if end < start:
-        raise ValueError("Het einde van het project ligt vóór het begin.")
+        raise ValueError(_("Het einde van het project ligt vóór het begin."))
     if final_report_approved:
         return ProjectStatus.FINISHED
     if today < start:
         return ProjectStatus.TO_START
-    if not any_report_submitted:
+    if not any_report_submitted and today <= end:
         return ProjectStatus.STARTED
     return ProjectStatus.RUNNING
 
@@ -310,9 +311,9 @@ class BalanceInput:
             object.__setattr__(self, name, _amount(getattr(self, name), what))
         object.__setattr__(self, "paid", tuple(_amount(p, "Een betaling") for p in self.paid))
         if not self.recipient.strip():
-            raise ValueError("Vermeld de organisatie die de subsidie ontvangt of terugbetaalt.")
+            raise ValueError(_("Vermeld de organisatie die de subsidie ontvangt of terugbetaalt."))
         if self.budget_total <= 0 and self.awarded > 0:
-            raise ValueError("De aanvaarde begroting moet groter dan nul zijn.")
+            raise ValueError(_("De aanvaarde begroting moet groter dan nul zijn."))
 
 
 @dataclass(frozen=True)
@@ -513,7 +514,7 @@ def reminders_due(today: date, reports: Iterable[ReportDue],
 def extension_allowed(renewals_so_far: int, renewable_times: int) -> str | None:
     """None when one more extension is allowed; else the Dutch reason why not."""
     if renewals_so_far < 0 or renewable_times < 0:
-        raise ValueError("Het aantal verlengingen kan niet negatief zijn.")
+        raise ValueError(_("Het aantal verlengingen kan niet negatief zijn."))
     if renewals_so_far < renewable_times:
         return None
     if renewable_times == 0:
