@@ -191,7 +191,7 @@ def report_schedule(start: date, end: date, report_months: Iterable[int], *,
         raise ValueError(_("Een rapportering valt minstens één maand na de start."))
     if interim_after_days < 0 or final_after_days < interim_after_days:
         raise ValueError(_("De termijn voor het eindverslag mag niet korter zijn dan die voor een "
-                         "tussentijds verslag."))
+                           "tussentijds verslag."))
     reports: list[ScheduledReport] = []
     next_start = start
     for months in months_list:
