@@ -587,7 +587,7 @@ def percent_splits(draw):
     cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=9999), min_size=count - 1,
                                 max_size=count - 1, unique=True)))
     bounds = [0, *cuts, 10000]
-    return [D(b - a) / 100 for a, b in zip(bounds, bounds[1:])]
+    return [D(b - a) / 100 for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -597,7 +597,7 @@ def test_tranches_always_add_up_and_stay_within_a_cent_of_their_share(cents, per
     amounts = tranche_amounts(awarded, percents)
     assert sum(amounts) == awarded
     assert len(amounts) == len(percents)
-    for amount, percent in zip(amounts, percents):
+    for amount, percent in zip(amounts, percents, strict=True):
         exact = awarded * percent / 100
         assert amount == amount.quantize(D("0.01"))
         assert abs(amount - exact) < D("0.01")
