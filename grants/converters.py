@@ -4,14 +4,20 @@ An id in a path such as /calls/99999999999999999999 used to reach the database a
 (SQLite stores at most 2^63 - 1, PostgreSQL's INTEGER at most 2^31 - 1), which gave a 500.
 Every primary key here is an INTEGER, so an id outside 1 .. 2^31 - 1 cannot exist:
 DatabaseIdConverter, registered as the app's `int` converter, makes such a path simply not
-match, which is the usual 404. Query parameters go through int_arg, which answers a clear 400.
+match, which is the usual 404. Query parameters go through int_arg and enum_arg, which answer
+a clear 400 in Dutch instead of guessing (or ignoring a filter they do not understand).
 """
 from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter, Map
 
 from .i18n import _
+
+E = TypeVar("E", bound=Enum)
 
 # The largest value of a 32-bit signed INTEGER column, the narrowest primary key of the databases we run on.
 DB_INT_MAX = 2**31 - 1
@@ -40,3 +46,27 @@ def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = DB_INT_
                                  "%(maximum)s zijn; '%(value)s' kan niet.",
                                  name=name, minimum=minimum, maximum=maximum, value=text[:40]))
     return value
+
+
+def enum_arg(name: str, choices: type[E]) -> E | None:
+    """The member of enum `choices` whose value query parameter `name` holds; None when it is absent.
+
+    Present but empty, unknown or given twice is a 400 in Dutch that lists the values: a filter
+    the server does not understand must not silently answer with everything.
+    """
+    values = request.args.getlist(name)
+    if not values:
+        return None
+    allowed = ", ".join(str(member.value) for member in choices)
+    if len(values) > 1:
+        abort(400, description=_("Geef '%(name)s' hoogstens één keer mee; kies uit %(allowed)s.",
+                                 name=name, allowed=allowed))
+    value = values[0]
+    if not value.strip():
+        abort(400, description=_("De parameter '%(name)s' is leeg; laat hem weg of kies uit %(allowed)s.",
+                                 name=name, allowed=allowed))
+    for member in choices:
+        if member.value == value:
+            return member
+    abort(400, description=_("Onbekende %(name)s '%(value)s'; kies uit %(allowed)s.",
+                             name=name, value=value[:40], allowed=allowed))
