@@ -6,7 +6,9 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
+from .converters import DatabaseIdConverter
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -23,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
                 static_folder=str(BASE_DIR / "static"), instance_path=str(BASE_DIR / "instance"))
+    app.url_map.converters["int"] = DatabaseIdConverter  # ids beyond any INTEGER column: 404, not 500
     env = (overrides or {}).get("GRANTS_ENV")
     app.config.update(load_config(env))
     app.config.update(overrides or {})
@@ -98,17 +101,31 @@ def _register_error_pages(app: Flask) -> None:
                                   "blijft het probleem, neem dan contact op met het agentschap."),
     }
 
-    def render_error(code: int, detail: str | None = None):
+    def render_error(code: int, detail: str | None = None, exc: HTTPException | None = None):
         title, text = messages[code]
         from flask.globals import request_ctx
         if request_ctx.url_adapter is None:  # an untrusted Host header: no page can be built for it
             return f"{title}. {detail or text}", code, {"Content-Type": "text/plain; charset=utf-8"}
         if _wants_json():
-            return jsonify({"error": title, "detail": detail or text}), code
-        return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+            response = jsonify({"error": title, "detail": detail or text})
+        else:
+            response = app.make_response(render_template("errors/error.html", code=code, title=title,
+                                                         text=detail or text))
+        response.status_code = code
+        # What the exception says beside its body stays: Allow on a 405, WWW-Authenticate, Retry-After.
+        for name, value in exc.get_headers() if exc is not None else ():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    def handle(exc: HTTPException, code: int):
+        # A description given on purpose (abort(400, description=...)) is shown; Werkzeug's English default is not.
+        own = getattr(exc, "description", None)
+        default = getattr(type(exc), "description", None)
+        return render_error(code, own if own and own != default else None, exc)
 
     for code in messages:
-        app.register_error_handler(code, lambda exc, code=code: render_error(code))
+        app.register_error_handler(code, lambda exc, code=code: handle(exc, code))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
-from flask import abort, jsonify, request
+from flask import abort, jsonify
 
 from ..calls.models import Call
+from ..converters import enum_arg
 from ..exports.api import bp, token_required
-from ..exports.openapi import AMOUNT, INSTANT, register
+from ..exports.openapi import (
+    AMOUNT, BAD_REQUEST, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter, register,
+)
 from ..extensions import db
 from ..money import api_amount
 from ..timeutil import iso_local
@@ -38,13 +41,9 @@ def call_applications(call_id: int):
     if call is None:
         abort(404)
     query = sa.select(Application).where(Application.call_id == call.id)
-    status = request.args.get("status", "").strip()
-    if status:
-        if status not in {s.value for s in ApplicationStatus}:
-            return jsonify({"error": "bad_request",
-                            "detail": "Onbekende status; kies uit " + ", ".join(s.value for s in ApplicationStatus)
-                            + "."}), 400
-        query = query.where(Application.status == ApplicationStatus(status))
+    status = enum_arg("status", ApplicationStatus)
+    if status is not None:
+        query = query.where(Application.status == status)
     # Application.organisation is loaded in the same query (joined); the call is already in the session,
     # so it is not joined again per row; the totals come in two aggregates.
     rows = db.session.scalars(query.options(lazyload(Application.call)).order_by(Application.dossier_number.is_(None), Application.dossier_number,
@@ -59,20 +58,14 @@ register(
             "summary": "The applications of a call",
             "operationId": "listCallApplications",
             "parameters": [
-                {"name": "call_id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                {"name": "status", "in": "query", "required": False,
-                 "schema": {"type": "string", "enum": [s.value for s in ApplicationStatus]},
-                 "description": "Only applications with this status"},
+                id_parameter("call_id", "The call's id"),
+                enum_parameter("status", [s.value for s in ApplicationStatus], "Only applications with this status"),
             ],
             "responses": {
                 "200": {"description": "The applications, by dossier number",
                         "content": {"application/json": {"schema": {
                             "$ref": "#/components/schemas/CallApplicationList"}}}},
-                "400": {"description": "Unknown status",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                "401": {"$ref": "#/components/responses/Unauthorised"},
-                "404": {"description": "No such call",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "400": BAD_REQUEST, "401": UNAUTHORISED, "404": NOT_FOUND,
             }}},
     },
     schemas={

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify
 
+from ..converters import enum_arg
 from ..exports.api import bp, token_required
-from ..exports.openapi import AMOUNT, INSTANT, register
+from ..exports.openapi import AMOUNT, BAD_REQUEST, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter, register
 from ..money import api_amount, format_decimal
 from ..timeutil import iso_local
 from . import queries
@@ -56,16 +57,7 @@ def call_json(call: Call) -> dict:
 @bp.route("/calls")
 @token_required
 def calls_list():
-    status_text = request.args.get("status", "")
-    status = None
-    if status_text:
-        try:
-            status = CallStatus(status_text)
-        except ValueError:
-            response = jsonify({"error": "bad_request",
-                                "detail": "Onbekende status; kies uit " + ", ".join(s.value for s in CallStatus) + "."})
-            response.status_code = 400
-            return response
+    status = enum_arg("status", CallStatus)
     return jsonify({"items": [call_json(c) for c in queries.all_calls_for_api(status)]})
 
 
@@ -84,23 +76,18 @@ register(
     paths={
         "/calls": {"get": {
             "summary": "All calls (drafts included), newest first", "operationId": "listCalls",
-            "parameters": [{"name": "status", "in": "query", "required": False,
-                            "schema": {"type": "string", "enum": [s.value for s in CallStatus]}}],
+            "parameters": [enum_parameter("status", [s.value for s in CallStatus], "Only calls with this status")],
             "responses": {
                 "200": {"description": "The calls", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/CallList"}}}},
-                "400": {"description": "Unknown status", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Error"}}}},
-                "401": {"$ref": "#/components/responses/Unauthorised"}}}},
+                "400": BAD_REQUEST, "401": UNAUTHORISED}}},
         "/calls/{call_id}": {"get": {
             "summary": "One call with its rules, criteria and KPIs", "operationId": "getCall",
-            "parameters": [{"name": "call_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [id_parameter("call_id", "The call's id")],
             "responses": {
                 "200": {"description": "The call", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Call"}}}},
-                "401": {"$ref": "#/components/responses/Unauthorised"},
-                "404": {"description": "No such call", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+                "401": UNAUTHORISED, "404": NOT_FOUND}}},
     },
     schemas={
         "CofinancingRule": {

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..accounts.access import admin_required
+from ..converters import int_arg
 from ..extensions import db
 from .forms import OrganisationForm
 from .labels import ORGANISATION_KIND_LABELS
@@ -21,7 +22,7 @@ def index():
     search = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind", "")
     province = request.args.get("province", "").strip()[:60]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_arg("page", 1)
     query = sa.select(Organisation)
     if search:
         like = f"%{search.lower()}%"

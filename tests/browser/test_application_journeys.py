@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.web.test_application_support import pdf_bytes
+
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -224,7 +226,7 @@ def test_municipality_prepares_and_submits_an_application_to_an_open_call(page, 
     _open_section(page, "Uitbetaling")
     expect(page.get_by_label("Rekeningnummer (IBAN) voor de uitbetaling")).to_have_value(IBAN)
     page.get_by_label(re.compile("^Bevestigingsbrief van de bank")).set_input_files(
-        {"name": "bankbrief.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% bevestiging\n%%EOF\n"})
+        {"name": "bankbrief.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
     _save(page, "Uitbetaling")
 
     # Everything in order: submit.

@@ -50,9 +50,36 @@ def complete_application(call, organisation, user=None, **overrides) -> Applicat
     return app
 
 
-def pdf_bytes(size: int = 0) -> bytes:
-    body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    return body + b"0" * max(size - len(body), 0)
+def pdf_bytes(size: int = 0, *, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = ()) -> bytes:
+    """A real one-page PDF (cross-reference table and all), as pypdf and any viewer read it.
+
+    size pads it to exactly that many bytes (a comment line after the header); catalog and page add
+    entries to the catalogue and page dictionaries; objects are extra objects, numbered from 4 on.
+    """
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R " + catalog + b">>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page + b">>", *objects]
+
+    def build(padding: int) -> bytes:
+        out = bytearray(b"%PDF-1.4\n")
+        if padding:
+            out += b"%" + b"0" * (padding - 2) + b"\n"
+        offsets = []
+        for number, body in enumerate(bodies, start=1):
+            offsets.append(len(out))
+            out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+        out += f"trailer << /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        return bytes(out)
+
+    data = build(0)
+    padding = size - len(data)
+    while padding >= 2 and len(data) != size:  # the startxref number may grow a digit with the padding
+        data = build(padding)
+        padding += size - len(data)
+    assert size == 0 or len(data) == size, "a PDF this small cannot be built"
+    return data
 
 
 def _zip(entries: dict[str, bytes], first: str | None = None) -> bytes:
