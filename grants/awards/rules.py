@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from grants.applications.rules import project_years
-from grants.applications.states import APPLICATION_STATUS_LABELS, ApplicationStatus
+from grants.applications.states import ApplicationStatus
 from grants.calls.rules import (
     CofinancingKind, CofinancingRule, WaiverStatus, check_cofinancing, tranches_problem,
 )
@@ -192,7 +192,7 @@ def _status_problem(status: str) -> AwardProblem | None:
     return AwardProblem(
         ProblemCode.STATUS,
         _("Een aanvraag met status '%(label)s' kan geen toekenning krijgen: %(reason)s",
-          label=APPLICATION_STATUS_LABELS[known], reason=_(_STATUS_REASONS[known])),
+          label=known.label, reason=_(_STATUS_REASONS[known])),
         status=known.value)
 
 
