@@ -111,6 +111,7 @@ def screenable(user) -> ColumnElement[bool]:
     return sa.true() if _is_admin(user) else sa.false()
 
 
+MODEL = Application  # what the predicates are about (tests/web/test_access_predicates.py)
 PREDICATES = {
     "view": (can_view, viewable),
     "edit": (can_edit, editable),
@@ -118,5 +119,5 @@ PREDICATES = {
     "screen": (can_screen, screenable),
 }
 
-__all__ = ["Capacity", "PREDICATES", "ApplicationStatus", "can_edit", "can_screen", "can_view", "can_withdraw",
+__all__ = ["MODEL", "Capacity", "PREDICATES", "ApplicationStatus", "can_edit", "can_screen", "can_view", "can_withdraw",
            "capacity", "editable", "screenable", "viewable", "withdrawable"]

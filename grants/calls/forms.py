@@ -7,7 +7,7 @@ Lists (criteria, KPIs, payment tranches) are edited without JavaScript: each row
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 
 from flask_wtf import FlaskForm

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.test_application_support import pdf_bytes
+from tests.support.applications import pdf_bytes
 
 from .conftest import PASSWORD
 

@@ -9,7 +9,7 @@ import pytest
 from grants.applications.storage import (
     DOCX, ODT, PDF, XLSX, UploadError, check_filename, format_size, path_for, remove, save_upload, sniff_type,
 )
-from tests.web.test_application_support import docx_bytes, exe_bytes, odt_bytes, pdf_bytes, xlsx_bytes
+from tests.support.applications import docx_bytes, exe_bytes, odt_bytes, pdf_bytes, xlsx_bytes
 
 MB = 1024 * 1024
 

@@ -19,7 +19,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from grants.applications import storage
 from grants.applications.storage import DOCX, ODT, PDF, XLSX, UploadError, save_upload
-from tests.web.test_application_support import _zip, docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes
+from tests.support.applications import _zip, docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes
 
 MB = 1024 * 1024
 LIMIT = 10 * MB  # the app's MAX_ATTACHMENT_BYTES

@@ -8,7 +8,7 @@ from grants.calls.states import CallStatus
 from grants.exports.api import openapi_document
 from grants.extensions import db
 from tests.conftest import auth
-from tests.web.test_application_support import complete_application
+from tests.support.applications import complete_application
 
 
 @pytest.fixture

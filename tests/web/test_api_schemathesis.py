@@ -20,7 +20,7 @@ from grants.calls.states import CallStatus
 from grants.exports.api import openapi_document  # imports every part's API module: the whole document
 from grants.extensions import db
 from tests.conftest import auth
-from tests.web.test_application_support import complete_application
+from tests.support.applications import complete_application
 
 MAX_EXAMPLES = 25
 

@@ -11,7 +11,7 @@ from grants.applications.states import ApplicationStatus as S
 from grants.extensions import db
 from grants.organisations.models import Partnership, PartnershipMember
 
-from .test_application_support import complete_application, pdf_bytes
+from tests.support.applications import complete_application, pdf_bytes
 
 SECTIONS = ["summary", "problem", "objectives", "target_groups", "activities", "partners", "budget", "financing",
             "contact", "payout", "attachments"]

@@ -12,7 +12,7 @@ from grants.applications.models import Attachment, AttachmentKind
 from grants.audit.models import AuditEvent
 from grants.extensions import db
 
-from .test_application_support import (
+from tests.support.applications import (
     OTHER_IBAN, complete_application, docx_bytes, exe_bytes, odt_bytes, pdf_bytes, section_form, xlsx_bytes,
 )
 

@@ -14,7 +14,7 @@ from grants.extensions import db
 from grants.money import format_eur
 from grants.organisations.models import Organisation, PartnershipMember
 
-from .test_application_support import csrf
+from tests.support.applications import csrf
 
 COUNTER_VOICES = "Maatschappelijke tegengeluiden mobiliseren 2017"
 

@@ -13,7 +13,7 @@ from grants.calls.rules import WaiverStatus
 from grants.extensions import db
 from grants.organisations.models import OrganisationKind, PartnershipMember
 
-from .test_application_support import complete_application, section_form
+from tests.support.applications import complete_application, section_form
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def test_two_concurrent_saves_of_the_same_section_show_a_conflict_and_never_over
     db.session.refresh(application)
     assert application.objectives == "Versie van Els"
     # Saving again from the conflict page is a deliberate choice with both versions in view.
-    from .test_application_support import csrf, hidden
+    from tests.support.applications import csrf, hidden
     retry = {"csrf_token": csrf(html), "version": hidden(html, "version"), "fingerprint": hidden(html, "fingerprint"),
              "objectives": "Versie van Karim, na overleg"}
     assert karim.post(f"/applications/{application.id}/sections/objectives", retry).status_code == 302

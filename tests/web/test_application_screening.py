@@ -17,7 +17,7 @@ from grants.extensions import db
 from grants.organisations.models import OrganisationKind
 from grants.timeutil import from_local, utcnow
 
-from .test_application_support import complete_application, section_form, submit_form
+from tests.support.applications import complete_application, section_form, submit_form
 
 
 @pytest.fixture
@@ -229,7 +229,7 @@ def test_information_request_refused_unless_submitted(admin, submitted):
 def test_agency_advice_is_saved_audited_and_hidden_from_the_applicant(admin, applicant_of, submitted):
     app = submitted["Gent"]
     url = f"/applications/{app.id}"
-    from .test_application_support import csrf, hidden
+    from tests.support.applications import csrf, hidden
     html = admin.get(url).get_data(as_text=True)
     form = {"csrf_token": csrf(html), "version": hidden(html, "version"), "fingerprint": hidden(html, "fingerprint")}
     assert admin.post(f"{url}/advice", {**form, "agency_advice": "Sterk lokaal netwerk; positief advies."}

@@ -18,7 +18,7 @@ from grants.timeutil import from_local, utcnow
 import datetime as dt
 import io
 
-from .test_application_support import complete_application, pdf_bytes, section_form, submit_form
+from tests.support.applications import complete_application, pdf_bytes, section_form, submit_form
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_the_checklist_with_real_figures_to_the_cent(applicant, factory, gent):
 
 def test_checklist_flags_ineligible_costs_over_the_maximum_missing_fields_and_the_bank_letter(applicant, factory,
                                                                                               gent):
-    from .test_application_support import OTHER_IBAN
+    from tests.support.applications import OTHER_IBAN
     browser, user = applicant
     call = factory.call(max_amount=D("30000.00"))
     app = complete_application(call, gent, user, summary="", iban=OTHER_IBAN, lines=[

@@ -9,7 +9,7 @@ from grants.applications.states import APPLICATION_TRANSITIONS, ApplicationStatu
 from grants.audit.models import AuditEvent
 from grants.extensions import db
 
-from .test_application_support import complete_application
+from tests.support.applications import complete_application
 
 PAIRS = [(current, target) for current in S for target in S if current != target]
 

@@ -13,7 +13,7 @@ from grants.calls.rules import CofinancingKind
 from grants.calls.states import CallKind, CallStatus, SelectionMode, TriggerKind
 from grants.extensions import db
 from grants.organisations.models import OrganisationKind
-from tests.web.test_calls_support import (
+from tests.support.calls import (
     brussels, change, count_queries, fill_dates, page, read_form, submitted_application,
 )
 

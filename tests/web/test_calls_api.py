@@ -12,7 +12,7 @@ from grants.calls.presets import ACTION_PLAN, COUNTER_VOICES, REGIE_ROLE
 from grants.calls.states import CallStatus
 from grants.extensions import db
 from tests.conftest import auth
-from tests.web.test_calls_support import brussels
+from tests.support.calls import brussels
 
 
 def _call(preset, title, opens, closes, status=CallStatus.PUBLISHED, **overrides):

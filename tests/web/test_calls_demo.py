@@ -12,7 +12,7 @@ from grants.calls.states import CallKind, CallStatus, SelectionMode
 from grants.demo.calls import demo_call_specs, seed_calls
 from grants.extensions import db
 from grants.timeutil import format_local
-from tests.web.test_calls_support import brussels
+from tests.support.calls import brussels
 
 HISTORICAL = ["Lokaal actieplan polarisatie 2022", "Maatschappelijke tegengeluiden mobiliseren 2017",
               "Lokale regierol 2015", "Lokale regierol 2021-2022"]

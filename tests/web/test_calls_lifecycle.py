@@ -15,7 +15,7 @@ from grants.calls.states import CallStatus, TriggerKind
 from grants.extensions import db
 from grants.organisations.models import Partnership, PartnershipMember
 from grants.timeutil import format_local, utcnow
-from tests.web.test_calls_support import brussels, page, submitted_application
+from tests.support.calls import brussels, page, submitted_application
 
 
 @pytest.fixture

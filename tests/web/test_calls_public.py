@@ -13,7 +13,7 @@ from grants.calls.states import CallStatus
 from grants.extensions import db
 from grants.organisations.models import OrganisationKind
 from grants.timeutil import utcnow
-from tests.web.test_calls_support import brussels, count_queries, page
+from tests.support.calls import brussels, count_queries, page
 
 UTC = timezone.utc
 

@@ -11,7 +11,7 @@ from grants.applications.storage import DOCX
 from grants.extensions import db
 from tests.unit.test_upload_safety import _bomb
 
-from .test_application_support import complete_application, docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes
+from tests.support.applications import complete_application, docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes
 
 
 @pytest.fixture

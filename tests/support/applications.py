@@ -1,53 +1,22 @@
 """Helpers for the application tests: a complete draft, real document bytes, page shortcuts.
 
-This module holds no tests; the application test modules import from it.
+Not a test module (it is not named test_*): the application tests import from it.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
-from datetime import date
-from decimal import Decimal as D
+from grants.applications.models import Application
+from tests.factories import IBAN  # noqa: F401  (tests import it from here)
 
-from grants.applications.models import Application, BudgetLine, Contribution, ContributionKind
-from grants.applications.states import ApplicationStatus
-from grants.audit.operations import record
-from grants.extensions import db
-
-IBAN = "BE68539007547034"  # the textbook Belgian IBAN, valid check digits
 OTHER_IBAN = "BE71096123456769"
 
 
 def complete_application(call, organisation, user=None, **overrides) -> Application:
-    """A draft that passes every checklist item of factory.call(): 40.000 + 5.000 own = 45.000 cost."""
-    values = dict(
-        call=call, call_id=call.id, organisation=organisation, organisation_id=organisation.id,
-        status=ApplicationStatus.DRAFT, title="Samen tegen haat online",
-        summary="Jongeren maken zelf tegenverhalen op sociale media.",
-        problem_analysis="Online haat tegen moslims en joden neemt toe in onze stad.",
-        objectives="Honderd jongeren leren tegenspraak bieden.", target_groups="Jongeren van 14 tot 20 jaar.",
-        activities="Tien workshops en een campagne.", start_date=date(2027, 3, 1), end_date=date(2028, 2, 29),
-        requested_amount=D("40000.00"), contact_name="Els Peeters", contact_email="els@gent.be", iban=IBAN,
-        created_by_id=user.id if user else None,
-    )
-    lines = overrides.pop("lines", None)
-    contributions = overrides.pop("contributions", None)
-    values.update(overrides)
-    app = Application(**values)
-    app.budget_lines = lines if lines is not None else [
-        BudgetLine(position=1, category="staff", description="Projectmedewerker", fte=D("0.50"), months=12,
-                   amount=D("30000.00")),
-        BudgetLine(position=2, category="operating", description="Workshops en campagne", amount=D("15000.00")),
-    ]
-    app.contributions = contributions if contributions is not None else [
-        Contribution(kind=ContributionKind.OWN_FINANCIAL, source="", amount=D("5000.00"))]
-    if organisation.usual_iban is None:
-        organisation.usual_iban = IBAN
-    db.session.add(app)
-    db.session.flush()
-    record("application.create", app, {"status": [None, "draft"]}, actor=user)
-    return app
+    """A draft that passes every checklist item of factory.call() (see Factory.application)."""
+    from tests.factories import Factory
+    return Factory().application(call, organisation, user=user, numbered=False, **overrides)
 
 
 def pdf_bytes(size: int = 0, *, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = ()) -> bytes:
