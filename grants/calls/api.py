@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, jsonify
+from flask import abort, g, jsonify
 
 from ..converters import enum_arg
 from ..exports.api import bp, token_required
@@ -58,13 +58,13 @@ def call_json(call: Call) -> dict:
 @token_required
 def calls_list():
     status = enum_arg("status", CallStatus)
-    return jsonify({"items": [call_json(c) for c in queries.all_calls_for_api(status)]})
+    return jsonify({"items": [call_json(c) for c in queries.all_calls_for_api(g.api_user, status)]})
 
 
 @bp.route("/calls/<int:call_id>")
 @token_required
 def calls_detail(call_id: int):
-    call = queries.get_call(call_id)
+    call = queries.load_visible(call_id, g.api_user)
     if call is None:
         abort(404)
     return jsonify(call_json(call))

@@ -30,7 +30,7 @@ from .rules import (
     COST_CATEGORY_LABELS, CofinancingKind, CofinancingRule, amounts_problem, format_dossier_number, period_problem,
     tranches_problem, weights_problem,
 )
-from .states import CALL_KIND_LABELS, CallKind, SelectionMode, TriggerKind
+from .states import CALL_KIND_LABELS, SELECTION_MODE_LABELS, TRIGGER_LABELS, CallKind, SelectionMode, TriggerKind
 
 MAX_LINES = 1000
 BLANK_ROWS = 2
@@ -162,7 +162,8 @@ class TrancheRow(_Row):
 
     label = StringField("Omschrijving", filters=_text, validators=[required_text, Length(max=100, message="Hoogstens 100 tekens.")])
     percent = DecimalField("Percentage", places=2, minimum=None, maximum=Decimal(100), validators=[required_value, positive_number])
-    trigger = SelectField("Betaald", choices=[(t.value, t.label) for t in TriggerKind], default=TriggerKind.AWARD.value)
+    trigger = SelectField("Betaald", choices=[(t.value, TRIGGER_LABELS[t]) for t in TriggerKind],
+                          default=TriggerKind.AWARD.value)
 
 
 # --------------------------------------------------------------------------- the call form
@@ -236,7 +237,7 @@ class CallForm(FlaskForm):
     waiver_allowed = BooleanField("Een gemotiveerde afwijking van de cofinanciering mag worden aangevraagd")
     eligible_cost_categories = MultiCheckboxField("Subsidiabele kosten", choices=list(COST_CATEGORY_LABELS.items()))
 
-    selection_mode = RadioField("Selectie", choices=[(m.value, m.label) for m in SelectionMode],
+    selection_mode = RadioField("Selectie", choices=[(m.value, SELECTION_MODE_LABELS[m]) for m in SelectionMode],
                                 default=SelectionMode.COMPETITIVE.value)
     jurors_per_application = WholeNumberField("Juryleden per aanvraag", minimum=1, maximum=20, default=3,
                                          validators=[required_value])

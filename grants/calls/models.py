@@ -8,12 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
+from ..i18n import _
 from ..timeutil import utcnow
 from .rules import (
     CofinancingKind, CofinancingRule, EligibilityRule, cost_category_label, deadline_message, describe_allowed_kinds,
     describe_report_months, submission_open,
 )
-from .states import CallKind, CallStatus, SelectionMode, TriggerKind
+from .states import CALL_STATES, CallKind, CallState, CallStatus, SelectionMode, TriggerKind
 
 call_allowed_organisations = sa.Table(
     "call_allowed_organisations",
@@ -101,29 +102,30 @@ class Call(db.Model):
             one_application_per_organisation=self.one_application_per_organisation,
         )
 
+    @property
+    def state(self) -> CallState:
+        return CALL_STATES[self.status]
+
     def is_open_at(self, now: datetime) -> bool:
         """Submissions are accepted: published, and opens_at <= now < closes_at."""
-        return self.status == CallStatus.PUBLISHED and submission_open(self.opens_at, self.closes_at, now)
+        return self.state.accepting_submissions and submission_open(self.opens_at, self.closes_at, now)
 
     @property
     def is_public(self) -> bool:
-        return self.status != CallStatus.DRAFT
-
-    def can_view(self, user) -> bool:
-        """Published (or later) calls are public; drafts only for the agency's admins."""
-        return self.is_public or bool(getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False))
+        """Its page is public (who may see it is grants.calls.access.can_view)."""
+        return self.state.public
 
     def is_upcoming_at(self, now: datetime) -> bool:
         """Published, but the submission period has not started yet."""
-        return self.status == CallStatus.PUBLISHED and now < self.opens_at
+        return self.state.accepting_submissions and now < self.opens_at
 
     def deadline_passed_at(self, now: datetime) -> bool:
         return now >= self.closes_at
 
     def deadline_message(self, now: datetime | None = None) -> str:
-        """Where the submission period stands, in Dutch (Brussels time)."""
-        if self.status not in (CallStatus.DRAFT, CallStatus.PUBLISHED):
-            return f"De indiening is afgesloten (status: {self.status.label})."
+        """Where the submission period stands, in the page's language (Brussels time)."""
+        if self.state.submissions_closed:
+            return _("De indiening is afgesloten (status: %(status)s).", status=self.status.label)
         return deadline_message(self.opens_at, self.closes_at, now or utcnow())
 
     @property

@@ -13,8 +13,9 @@ from ..applications.states import ApplicationStatus
 from ..extensions import db
 from ..organisations.models import Organisation, PartnershipMember
 from ..timeutil import utcnow
+from .access import manageable, viewable
 from .models import Call, CallExclusion
-from .states import CallStatus
+from .states import ACCEPTING_CALL_STATUSES, LISTED_CALL_STATUSES, CallStatus
 
 def _full() -> tuple:
     """What a call page shows: every rule, loaded up front (built on use, once the mappers are set up)."""
@@ -34,15 +35,31 @@ FUNDED_STATUSES = (ApplicationStatus.AWARDED, ApplicationStatus.RUNNING, Applica
 
 
 def get_call(call_id: int, *, full: bool = True) -> Call | None:
-    query = sa.select(Call).where(Call.id == call_id)
+    """The call whoever asks (for operations and other parts that scope it themselves); pages use
+    load_visible or load_managed."""
+    return _one(sa.select(Call).where(Call.id == call_id), full)
+
+
+def load_visible(call_id: int, user, *, full: bool = True) -> Call | None:
+    """The call if the user may see it (access.can_view), else None: the view answers 404."""
+    return _one(sa.select(Call).where(Call.id == call_id, viewable(user)), full)
+
+
+def load_managed(call_id: int, user, *, full: bool = True) -> Call | None:
+    """The call if the user may set it up and run it (access.can_manage), else None."""
+    return _one(sa.select(Call).where(Call.id == call_id, manageable(user)), full)
+
+
+def _one(query: sa.Select, full: bool) -> Call | None:
     if full:
         query = query.options(*_full())
     return db.session.scalar(query)
 
 
-def admin_calls() -> list[Call]:
-    """Every call, newest deadline first (grouped by status in the template)."""
-    return list(db.session.scalars(sa.select(Call).order_by(Call.closes_at.desc(), Call.id.desc())))
+def admin_calls(user) -> list[Call]:
+    """Every call the user manages (an admin: all), newest deadline first (grouped by status in the template)."""
+    return list(db.session.scalars(sa.select(Call).where(manageable(user))
+                                   .order_by(Call.closes_at.desc(), Call.id.desc())))
 
 
 def application_counts(call_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
@@ -76,20 +93,27 @@ def rules_locked(call: Call) -> bool:
 
 def open_calls_query(now: datetime) -> sa.Select:
     """Published calls that accept submissions at this instant (the SQL form of Call.is_open_at)."""
-    return (sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.opens_at <= now, Call.closes_at > now)
+    return (sa.select(Call).where(_accepting(), Call.opens_at <= now, Call.closes_at > now)
             .order_by(Call.closes_at, Call.id))
 
 
+def _accepting() -> sa.ColumnElement[bool]:
+    return Call.status.in_(sorted(ACCEPTING_CALL_STATUSES))
+
+
 def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
-    """Published calls that are open or still to open, and the recent ones whose deadline has passed."""
+    """Calls that take submissions and are open or still to open, and the recent ones whose deadline
+    has passed or whose submission is closed (not archived ones): the public list, which is the same
+    for everyone (`viewable(None)`, what a visitor may see) whoever looks at it."""
     now = now or utcnow()
+    public = viewable(None)
     current = list(db.session.scalars(
-        sa.select(Call).where(Call.status == CallStatus.PUBLISHED, Call.closes_at > now)
+        sa.select(Call).where(public, _accepting(), Call.closes_at > now)
         .order_by(Call.closes_at, Call.id)))
     past = list(db.session.scalars(
-        sa.select(Call).where(sa.or_(
-            sa.and_(Call.status == CallStatus.PUBLISHED, Call.closes_at <= now),
-            Call.status.in_([CallStatus.CLOSED, CallStatus.UNDER_REVIEW, CallStatus.DECIDED])))
+        sa.select(Call).where(public, sa.or_(
+            sa.and_(_accepting(), Call.closes_at <= now),
+            Call.status.in_(sorted(LISTED_CALL_STATUSES - ACCEPTING_CALL_STATUSES))))
         .order_by(Call.closes_at.desc(), Call.id.desc()).limit(30)))
     return {
         "open": [c for c in current if c.opens_at <= now],
@@ -98,8 +122,8 @@ def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
     }
 
 
-def all_calls_for_api(status: CallStatus | None = None) -> list[Call]:
-    query = sa.select(Call).options(selectinload(Call.criteria), selectinload(Call.kpis),
+def all_calls_for_api(user, status: CallStatus | None = None) -> list[Call]:
+    query = sa.select(Call).where(viewable(user)).options(selectinload(Call.criteria), selectinload(Call.kpis),
                                     selectinload(Call.tranches)).order_by(Call.opens_at.desc(), Call.id.desc())
     if status is not None:
         query = query.where(Call.status == status)

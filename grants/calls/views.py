@@ -18,9 +18,7 @@ from .operations import (
     update_call,
 )
 from .presets import PRESET_SUMMARIES, preset_for
-from .states import (
-    CALL_ACTION_LABELS, CALL_ACTIONS, EDITABLE_CALL_STATUSES, CallKind, CallStatus, available_actions,
-)
+from .states import CALL_ACTION_LABELS, CALL_ACTIONS, CALL_STEPS, CallKind, CallStatus, available_actions
 
 bp = Blueprint("calls", __name__)
 
@@ -58,8 +56,8 @@ def public_index():
 
 @bp.route("/calls/<int:call_id>")
 def public_show(call_id: int):
-    call = queries.get_call(call_id)
-    if call is None or not call.can_view(current_user):
+    call = queries.load_visible(call_id, current_user)
+    if call is None:
         abort(404)
     now = utcnow()
     return render_template("calls/public_show.html", call=call, now=now, preview=not call.is_public,
@@ -72,7 +70,7 @@ def public_show(call_id: int):
 @bp.route("/admin/calls")
 @admin_required
 def admin_index():
-    calls = queries.admin_calls()
+    calls = queries.admin_calls(current_user)
     counts = queries.application_counts()
     by_status = {status: [c for c in calls if c.status == status] for status in CallStatus}
     return render_template("calls/admin_index.html", by_status=by_status, counts=counts, kinds=list(CallKind),
@@ -127,7 +125,8 @@ def _adds_rows(form: CallForm) -> bool:
 
 
 def _admin_call(call_id: int):
-    call = queries.get_call(call_id)
+    """The call if the current user manages it, else 404 (admin_required has already refused the others)."""
+    call = queries.load_managed(call_id, current_user)
     if call is None:
         abort(404)
     return call
@@ -145,7 +144,7 @@ def admin_show(call_id: int):
         total_applications=sum(counts.values()), locked=submitted > 0, statuses=ApplicationStatus,
         actions=available_actions(call.status), action_labels=CALL_ACTION_LABELS,
         problems=publication_problems(call, now) if call.status == CallStatus.DRAFT else [],
-        editable=call.status in EDITABLE_CALL_STATUSES, closes_early=now < call.closes_at,
+        editable=call.state.editable_rules, closes_early=now < call.closes_at,
         screening_url=_url_if_offered(SCREENING_ENDPOINTS, call_id=call.id), call_statuses=list(CallStatus))
 
 
@@ -247,23 +246,13 @@ def admin_change_status(call_id: int, action: str):
             if problem != str(exc):
                 flash(problem, "error")
     else:
-        flash(_DONE[action].format(title=call.title), "success")
+        flash(CALL_STEPS[action].done.format(title=call.title), "success")
     return redirect(url_for("calls.admin_show", call_id=call_id))
 
 
 def _back_to_call(call_id: int, message: str):
     flash(message, "error")
     return redirect(url_for("calls.admin_show", call_id=call_id))
-
-
-_DONE = {
-    "publish": "De oproep '{title}' is gepubliceerd.",
-    "close": "De indiening voor '{title}' is afgesloten.",
-    "reopen": "De oproep '{title}' is opnieuw open voor indiening.",
-    "start_review": "De beoordeling van '{title}' is gestart.",
-    "decide": "De oproep '{title}' is als beslist gemarkeerd.",
-    "archive": "De oproep '{title}' is gearchiveerd.",
-}
 
 
 @bp.route("/admin/calls/<int:call_id>/duplicate", methods=["GET", "POST"])

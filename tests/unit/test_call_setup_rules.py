@@ -5,6 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 import grants.models  # noqa: F401  (every mapped class, so a Call can be built without a database)
+from grants.accounts.models import Role
+from grants.calls.access import can_manage, can_view
 from grants.calls.forms import lookup_key
 from grants.calls.models import Call
 from grants.calls.operations import shift_years
@@ -123,15 +125,19 @@ def test_the_call_tells_where_its_deadline_stands():
 
 
 class _User:
-    def __init__(self, authenticated, admin):
-        self.is_authenticated, self.is_admin = authenticated, admin
+    def __init__(self, authenticated, role):
+        self.is_authenticated, self.role = authenticated, role
 
 
-def test_who_may_see_a_call():
-    draft, published = _call(status=CallStatus.DRAFT), _call()
-    anonymous, applicant, admin = _User(False, False), _User(True, False), _User(True, True)
-    assert not draft.can_view(anonymous) and not draft.can_view(applicant) and draft.can_view(admin)
-    assert published.can_view(anonymous) and published.can_view(applicant)
+@pytest.mark.parametrize("status", list(CallStatus))
+def test_who_may_see_a_call(status):
+    """A draft only for the agency (its preview); from publication on, for everyone."""
+    call = _call(status=status)
+    anonymous, applicant, juror, admin = (_User(False, None), _User(True, Role.APPLICANT), _User(True, Role.JUROR),
+                                          _User(True, Role.ADMIN))
+    public = status != CallStatus.DRAFT
+    assert [can_view(u, call) for u in (anonymous, applicant, juror, admin)] == [public, public, public, True]
+    assert [can_manage(u, call) for u in (anonymous, applicant, juror, admin)] == [False, False, False, True]
 
 
 # --------------------------------------------------------------------------- a new round a year later
