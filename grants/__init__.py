@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .converters import DatabaseIdConverter
 from .extensions import babel, csrf, db, login_manager, migrate
+from .i18n import _, lazy_gettext
 
 
 def _select_locale() -> str:
@@ -42,7 +43,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Meld u aan om deze pagina te zien."
+    login_manager.login_message = lazy_gettext("Meld u aan om deze pagina te zien.")
+    login_manager.localize_callback = str  # the lazy text in the page's language, flashed as a plain string
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
@@ -90,19 +92,24 @@ def _wants_json() -> bool:
 
 
 def _register_error_pages(app: Flask) -> None:
+    # Built when the app is, shown in a request: lazy, translated into the page's language when used.
     messages = {
-        400: ("Ongeldige aanvraag", "Uw aanvraag kon niet worden verwerkt."),
-        403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
-        404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u hebt er geen toegang toe."),
-        405: ("Niet toegestaan", "Deze actie is hier niet mogelijk."),
-        413: ("Bestand te groot", "Het verstuurde bestand of formulier is te groot (hoogstens 10 MB per bijlage)."),
-        429: ("Te veel pogingen", "U hebt te veel pogingen gedaan. Probeer het later opnieuw."),
-        500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw; "
-                                  "blijft het probleem, neem dan contact op met het agentschap."),
+        400: (lazy_gettext("Ongeldige aanvraag"), lazy_gettext("Uw aanvraag kon niet worden verwerkt.")),
+        403: (lazy_gettext("Geen toegang"), lazy_gettext("U hebt geen toegang tot deze pagina.")),
+        404: (lazy_gettext("Pagina niet gevonden"),
+              lazy_gettext("Deze pagina bestaat niet, of u hebt er geen toegang toe.")),
+        405: (lazy_gettext("Niet toegestaan"), lazy_gettext("Deze actie is hier niet mogelijk.")),
+        413: (lazy_gettext("Bestand te groot"),
+              lazy_gettext("Het verstuurde bestand of formulier is te groot (hoogstens 10 MB per bijlage).")),
+        429: (lazy_gettext("Te veel pogingen"),
+              lazy_gettext("U hebt te veel pogingen gedaan. Probeer het later opnieuw.")),
+        500: (lazy_gettext("Er ging iets mis"),
+              lazy_gettext("Er ging iets mis aan onze kant. Probeer het later opnieuw; blijft het probleem, neem dan "
+                           "contact op met het agentschap.")),
     }
 
     def render_error(code: int, detail: str | None = None, exc: HTTPException | None = None):
-        title, text = messages[code]
+        title, text = (str(message) for message in messages[code])
         from flask.globals import request_ctx
         if request_ctx.url_adapter is None:  # an untrusted Host header: no page can be built for it
             return f"{title}. {detail or text}", code, {"Content-Type": "text/plain; charset=utf-8"}
@@ -129,8 +136,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc):
-        return render_error(400, "Het formulier is verlopen of onvolledig verstuurd (beveiligingscode ontbreekt). "
-                                 "Laad de pagina opnieuw en probeer nog eens.")
+        return render_error(400, _("Het formulier is verlopen of onvolledig verstuurd (beveiligingscode "
+                                   "ontbreekt). Laad de pagina opnieuw en probeer nog eens."))
 
     @app.context_processor
     def _inject_user():

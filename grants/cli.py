@@ -1,4 +1,9 @@
-"""Admin command line: flask --app wsgi <command>."""
+"""Admin command line: flask --app wsgi <command>.
+
+Refusals an admin reads are Dutch through gettext (the command line has no page language: the
+default, Dutch). The progress lines and summaries are the operator's log and stay English, as the
+scripts and tests that read them expect.
+"""
 from __future__ import annotations
 
 import click
@@ -6,6 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from .extensions import db
+from .i18n import _
+from .unit_of_work import unit_of_work
 
 
 def register_cli(app: Flask) -> None:
@@ -13,8 +20,8 @@ def register_cli(app: Flask) -> None:
     def seed_demo_command():
         """Load the demo data (idempotent): organisations, demo accounts, calls and applications."""
         from .demo import seed_demo
-        summary = seed_demo(echo=click.echo)
-        db.session.commit()
+        with unit_of_work():
+            summary = seed_demo(echo=click.echo)
         click.echo("Demo data ready: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
     @app.cli.command("import-municipalities")
@@ -22,9 +29,8 @@ def register_cli(app: Flask) -> None:
         """Load or update the 285 Flemish municipalities from Statbel's list."""
         from .organisations.operations import flemish_municipalities, import_municipalities
         total = len(flemish_municipalities())
-        with click.progressbar(length=total, label="Gemeenten") as bar:
+        with unit_of_work(), click.progressbar(length=total, label=_("Gemeenten")) as bar:
             added = import_municipalities(progress=bar.update)
-        db.session.commit()
         click.echo(f"{added} municipalities added, {total} in the list.")
 
     @app.cli.command("create-user")
@@ -35,25 +41,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--organisation", "organisation_code", default=None, help="REFNIS code or KBO number")
     def create_user_command(email, role, password, name, organisation_code):
         """Create a user, optionally a member of one organisation."""
-        from .accounts.forms import MIN_PASSWORD
-        from .accounts.models import Role
-        from .accounts.operations import AccountError, create_user
-        from .organisations.operations import find_organisation_by_code
-
-        org_ids = []
-        if organisation_code:
-            org = find_organisation_by_code(organisation_code)
-            if org is None:
-                raise click.ClickException(f"Onbekende organisatie: {organisation_code} (geef een REFNIS-code of "
-                                           "ondernemingsnummer).")
-            org_ids = [org.id]
-        if len(password) < MIN_PASSWORD:
-            raise click.ClickException(f"Het wachtwoord moet minstens {MIN_PASSWORD} tekens tellen.")
-        try:
-            user = create_user(email=email, role=Role(role), name=name, password=password, organisation_ids=org_ids)
-        except AccountError as exc:
-            raise click.ClickException(str(exc)) from exc
-        db.session.commit()
+        with unit_of_work():
+            user = _create_user(email, role, password, name, organisation_code)
         click.echo(f"User {user.email} created with role {user.role.value}.")
 
     @app.cli.command("create-token")
@@ -65,11 +54,11 @@ def register_cli(app: Flask) -> None:
 
         user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
         if user is None:
-            raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
+            raise click.ClickException(_("Geen gebruiker met e-mailadres %(email)s.", email=email))
         if user.role != Role.ADMIN:
-            raise click.ClickException("Alleen beheerders (admin) krijgen een API-token.")
-        token = create_api_token(user)
-        db.session.commit()
+            raise click.ClickException(_("Alleen beheerders (admin) krijgen een API-token."))
+        with unit_of_work():
+            token = create_api_token(user)
         click.echo(f"API token for {user.email} (shown once):")
         click.echo(token)
 
@@ -80,3 +69,25 @@ def register_cli(app: Flask) -> None:
         ids = pending_ids()
         sent = deliver(ids) if ids else 0
         click.echo(f"{sent} of {len(ids)} pending messages sent.")
+
+
+def _create_user(email: str, role: str, password: str, name: str, organisation_code: str | None):
+    """The user, or a ClickException with the reason (the caller's unit of work then rolls back)."""
+    from .accounts.forms import MIN_PASSWORD
+    from .accounts.models import Role
+    from .accounts.operations import AccountError, create_user
+    from .organisations.operations import find_organisation_by_code
+
+    org_ids = []
+    if organisation_code:
+        org = find_organisation_by_code(organisation_code)
+        if org is None:
+            raise click.ClickException(_("Onbekende organisatie: %(code)s (geef een REFNIS-code of "
+                                         "ondernemingsnummer).", code=organisation_code))
+        org_ids = [org.id]
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(_("Het wachtwoord moet minstens %(minimum)s tekens tellen.", minimum=MIN_PASSWORD))
+    try:
+        return create_user(email=email, role=Role(role), name=name, password=password, organisation_ids=org_ids)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .i18n import _
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")  # what Numeric(12, 2) holds
 
@@ -14,7 +16,7 @@ _EN_GROUPED = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d{1,2})?$", re.ASCII)
 
 
 class AmountError(ValueError):
-    """The text is not an amount in euro; the message is Dutch and shown to the user."""
+    """The text is not an amount in euro; the message (in the page's language) is shown to the user."""
 
 
 def to_cents(value: Decimal | int | str) -> Decimal:
@@ -29,10 +31,10 @@ def parse_amount(text: str | None, *, allow_negative: bool = False) -> Decimal:
     a dot with one or two digits is a decimal point.
     """
     if text is None:
-        raise AmountError("Vul een bedrag in.")
+        raise AmountError(_("Vul een bedrag in."))
     cleaned = text.strip().replace("\u20ac", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
     if not cleaned:
-        raise AmountError("Vul een bedrag in.")
+        raise AmountError(_("Vul een bedrag in."))
     negative = cleaned.startswith("-")
     if negative:
         cleaned = cleaned[1:]
@@ -45,17 +47,17 @@ def parse_amount(text: str | None, *, allow_negative: bool = False) -> Decimal:
     elif _COMMA_DECIMAL.match(cleaned):
         normal = cleaned.replace(",", ".")
     else:
-        raise AmountError("Geef een bedrag in euro, bijvoorbeeld 25.000,00 (hoogstens twee cijfers na de komma).")
+        raise AmountError(_("Geef een bedrag in euro, bijvoorbeeld 25.000,00 (hoogstens twee cijfers na de komma)."))
     try:
         amount = Decimal(normal)
     except InvalidOperation as exc:  # pragma: no cover - the patterns above exclude this
-        raise AmountError("Geef een geldig bedrag in euro.") from exc
+        raise AmountError(_("Geef een geldig bedrag in euro.")) from exc
     if negative:
         if not allow_negative:
-            raise AmountError("Een bedrag mag niet negatief zijn.")
+            raise AmountError(_("Een bedrag mag niet negatief zijn."))
         amount = -amount
     if abs(amount) > MAX_AMOUNT:
-        raise AmountError("Dit bedrag is te groot.")
+        raise AmountError(_("Dit bedrag is te groot."))
     return to_cents(amount)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from .i18n import _, ngettext
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
@@ -37,7 +39,7 @@ def from_local(wall_clock: datetime) -> datetime:
     local = wall_clock.replace(tzinfo=BRUSSELS, fold=0)
     round_trip = local.astimezone(timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
     if round_trip != wall_clock:
-        raise LocalTimeError("Dit tijdstip bestaat niet in Brussel (overgang naar zomertijd).")
+        raise LocalTimeError(_("Dit tijdstip bestaat niet in Brussel (overgang naar zomertijd)."))
     return local.astimezone(timezone.utc)
 
 
@@ -58,16 +60,22 @@ def iso_local(moment: datetime | None) -> str | None:
 
 
 def describe_remaining(delta: timedelta) -> str:
-    """Time left before a deadline, in Dutch ('nog 3 dagen en 4 uur')."""
+    """Time left before a deadline, in the page's language ('nog 3 dagen en 4 uur').
+
+    Each count gets its own singular or plural; the two largest units are named.
+    """
     seconds = int(delta.total_seconds())
     if seconds <= 0:
-        return "afgelopen"
+        return _("afgelopen")
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        unit = "dag" if days == 1 else "dagen"
-        return f"nog {days} {unit} en {hours} uur" if hours else f"nog {days} {unit}"
+        first = ngettext("%(num)s dag", "%(num)s dagen", days)
+        if not hours:
+            return _("nog %(first)s", first=first)
+        return _("nog %(first)s en %(second)s", first=first, second=ngettext("%(num)s uur", "%(num)s uur", hours))
     if hours:
-        return f"nog {hours} uur en {minutes} min."
-    return f"nog {max(minutes, 1)} min."
+        return _("nog %(first)s en %(second)s", first=ngettext("%(num)s uur", "%(num)s uur", hours),
+                 second=ngettext("%(num)s min.", "%(num)s min.", minutes))
+    return _("nog %(first)s", first=ngettext("%(num)s min.", "%(num)s min.", max(minutes, 1)))

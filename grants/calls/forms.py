@@ -1,4 +1,4 @@
-"""The call form: every rule of a call on one page, with Dutch messages next to each field.
+"""The call form: every rule of a call on one page, with a message next to each field.
 
 Lists (criteria, KPIs, payment tranches) are edited without JavaScript: each row has a
 "remove" checkbox and an order number, and a few blank rows are offered for new entries
@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..i18n import _, lazy_gettext
 from ..forms_common import (
     REQUIRED, AmountField, DateField, DecimalField, TypedField, WholeNumberField, clean_line, clean_text,
     positive_amount, positive_number, required_value,
@@ -28,7 +29,7 @@ from ..timeutil import LocalTimeError, from_local, to_local
 from .operations import CallData, CriterionData, KpiData, TrancheData
 from .rules import (
     COST_CATEGORY_LABELS, CofinancingKind, CofinancingRule, amounts_problem, format_dossier_number, period_problem,
-    tranches_problem, weights_problem,
+    report_months_problem, tranches_problem, weights_problem,
 )
 from .states import CALL_KIND_LABELS, SELECTION_MODE_LABELS, TRIGGER_LABELS, CallKind, SelectionMode, TriggerKind
 
@@ -52,7 +53,7 @@ class ClockTime(TypedField):
     def parse(self, text: str) -> time:
         match = re.fullmatch(r"([0-9]{1,2})(?:[:.hu]([0-9]{2}))?", text.lower())
         if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-            raise ValueError("Geef een uur tussen 00:00 en 23:59, bijvoorbeeld 23:59.")
+            raise ValueError(_("Geef een uur tussen 00:00 en 23:59, bijvoorbeeld 23:59."))
         return time(int(match.group(1)), int(match.group(2) or 0))
 
 
@@ -67,13 +68,13 @@ class MonthsList(TypedField):
     def parse(self, text: str) -> list[int]:
         parts = [p for p in re.split(r"[\s,;]+", text) if p]
         if len(parts) > 40 or not all(re.fullmatch(r"[0-9]{1,3}", p) for p in parts):
-            raise ValueError("Geef het aantal maanden als gehele getallen, gescheiden door komma's, "
-                             "bijvoorbeeld 6, 12, 24.")
+            raise ValueError(_("Geef het aantal maanden als gehele getallen, gescheiden door komma's, "
+                               "bijvoorbeeld 6, 12, 24."))
         months = [int(p) for p in parts]
         if any(not 1 <= m <= 120 for m in months):
-            raise ValueError("Elk aantal maanden ligt tussen 1 en 120.")
+            raise ValueError(_("Elk aantal maanden ligt tussen 1 en 120."))
         if len(set(months)) != len(months):
-            raise ValueError("Elk aantal maanden mag maar één keer voorkomen.")
+            raise ValueError(_("Elk aantal maanden mag maar één keer voorkomen."))
         return sorted(months)
 
 
@@ -84,7 +85,7 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form):
         values = {str(v) for v, _ in self.choices}
         if any(str(d) not in values for d in (self.data or [])):
-            raise ValidationError("Ongeldige keuze.")
+            raise ValidationError(_("Ongeldige keuze."))
 
 
 def required_text(form, field) -> None:
@@ -109,8 +110,8 @@ class _Row(FlaskForm):
     BLANK_FIELDS: tuple[str, ...] = ()
 
     id = HiddenField()
-    position = WholeNumberField("Volgorde", minimum=1, maximum=999)
-    delete = BooleanField("Verwijderen")
+    position = WholeNumberField(lazy_gettext("Volgorde"), minimum=1, maximum=999)
+    delete = BooleanField(lazy_gettext("Verwijderen"))
 
     @property
     def skipped(self) -> bool:
@@ -135,44 +136,55 @@ class _Row(FlaskForm):
 class CriterionRow(_Row):
     BLANK_FIELDS = ("name", "description", "weight")
 
-    name = StringField("Naam", filters=_text, validators=[required_text, Length(max=200, message="Hoogstens 200 tekens.")])
-    description = TextAreaField("Omschrijving", filters=[clean_text],
-                                validators=[Length(max=2000, message="Hoogstens 2000 tekens.")])
-    weight = DecimalField("Gewicht", places=2, minimum=None, maximum=Decimal("1000"), validators=[required_value, positive_number])
-    scale_min = WholeNumberField("Schaal van", minimum=0, maximum=100, default=0, validators=[required_value])
-    scale_max = WholeNumberField("Schaal tot", minimum=1, maximum=100, default=10, validators=[required_value])
-    required = BooleanField("Verplicht te scoren", default=True)
+    name = StringField(lazy_gettext("Naam"), filters=_text,
+                       validators=[required_text, Length(max=200, message=lazy_gettext("Hoogstens 200 tekens."))])
+    description = TextAreaField(lazy_gettext("Omschrijving"), filters=[clean_text],
+                                validators=[Length(max=2000, message=lazy_gettext("Hoogstens 2000 tekens."))])
+    weight = DecimalField(lazy_gettext("Gewicht"), places=2, minimum=None, maximum=Decimal("1000"),
+                          validators=[required_value, positive_number])
+    scale_min = WholeNumberField(lazy_gettext("Schaal van"), minimum=0, maximum=100, default=0,
+                                 validators=[required_value])
+    scale_max = WholeNumberField(lazy_gettext("Schaal tot"), minimum=1, maximum=100, default=10,
+                                 validators=[required_value])
+    required = BooleanField(lazy_gettext("Verplicht te scoren"), default=True)
 
     def validate_scale_max(self, field):
         if field.data is not None and self.scale_min.data is not None and field.data <= self.scale_min.data:
-            raise ValidationError("Het hoogste punt van de schaal moet boven het laagste liggen.")
+            raise ValidationError(_("Het hoogste punt van de schaal moet boven het laagste liggen."))
 
 
 class KpiRow(_Row):
     BLANK_FIELDS = ("name", "unit", "maximum")
 
-    name = StringField("Naam", filters=_text, validators=[required_text, Length(max=200, message="Hoogstens 200 tekens.")])
-    unit = StringField("Eenheid", filters=_text, validators=[Length(max=60, message="Hoogstens 60 tekens.")])
-    maximum = DecimalField("Maximum", places=2, minimum=Decimal(0), maximum=Decimal("9999999999"),
-                          validators=[Optional()])
+    name = StringField(lazy_gettext("Naam"), filters=_text,
+                       validators=[required_text, Length(max=200, message=lazy_gettext("Hoogstens 200 tekens."))])
+    unit = StringField(lazy_gettext("Eenheid"), filters=_text,
+                       validators=[Length(max=60, message=lazy_gettext("Hoogstens 60 tekens."))])
+    maximum = DecimalField(lazy_gettext("Maximum"), places=2, minimum=Decimal(0), maximum=Decimal("9999999999"),
+                           validators=[Optional()])
 
 
 class TrancheRow(_Row):
     BLANK_FIELDS = ("label", "percent")
 
-    label = StringField("Omschrijving", filters=_text, validators=[required_text, Length(max=100, message="Hoogstens 100 tekens.")])
-    percent = DecimalField("Percentage", places=2, minimum=None, maximum=Decimal(100), validators=[required_value, positive_number])
-    trigger = SelectField("Betaald", choices=[(t.value, TRIGGER_LABELS[t]) for t in TriggerKind],
+    label = StringField(lazy_gettext("Omschrijving"), filters=_text,
+                        validators=[required_text, Length(max=100, message=lazy_gettext("Hoogstens 100 tekens."))])
+    percent = DecimalField(lazy_gettext("Percentage"), places=2, minimum=None, maximum=Decimal(100),
+                           validators=[required_value, positive_number])
+    trigger = SelectField(lazy_gettext("Betaald"), choices=[(t.value, TRIGGER_LABELS[t]) for t in TriggerKind],
                           default=TriggerKind.AWARD.value)
 
 
 # --------------------------------------------------------------------------- the call form
 
 COFINANCING_CHOICES = [
-    (CofinancingKind.NONE.value, "Geen cofinanciering"),
-    (CofinancingKind.MULTIPLE_OF_SUBSIDY.value, "Eigen bijdrage minstens k keer de subsidie (actieplan: k = 1)"),
-    (CofinancingKind.SHARE_OF_TOTAL_COST.value, "Eigen bijdrage minstens p% van de totale projectkost (regierol: 20)"),
-    (CofinancingKind.SUBSIDY_MAX_SHARE.value, "Subsidie hoogstens p% van de totale subsidiabele kost (bv. EU-fonds: 75)"),
+    (CofinancingKind.NONE.value, lazy_gettext("Geen cofinanciering")),
+    (CofinancingKind.MULTIPLE_OF_SUBSIDY.value,
+     lazy_gettext("Eigen bijdrage minstens k keer de subsidie (actieplan: k = 1)")),
+    (CofinancingKind.SHARE_OF_TOTAL_COST.value,
+     lazy_gettext("Eigen bijdrage minstens p% van de totale projectkost (regierol: 20)")),
+    (CofinancingKind.SUBSIDY_MAX_SHARE.value,
+     lazy_gettext("Subsidie hoogstens p% van de totale subsidiabele kost (bv. EU-fonds: 75)")),
 ]
 
 # Where a message of the operation's check lands in the form.
@@ -182,69 +194,84 @@ ERROR_FIELDS = {"closes_at": "closes_date", "opens_at": "opens_date"}
 class CallForm(FlaskForm):
     version = HiddenField()
 
-    title = StringField("Titel", filters=_text, validators=[DataRequired(REQUIRED), Length(max=300, message="Hoogstens 300 tekens.")])
+    title = StringField(lazy_gettext("Titel"), filters=_text,
+                        validators=[DataRequired(REQUIRED),
+                                    Length(max=300, message=lazy_gettext("Hoogstens 300 tekens."))])
     description = TextAreaField(
-        "Beschrijving", filters=[clean_text],
-        validators=[Length(max=20000, message="Hoogstens 20.000 tekens.")],
-        description="Wordt op de publieke pagina getoond. U kunt Markdown gebruiken: **vet**, *cursief*, "
-                    "lijstjes met - en tussentitels met ##.")
-    kind = SelectField("Soort oproep", choices=[(k.value, CALL_KIND_LABELS[k]) for k in CallKind])
-    dossier_prefix = StringField("Voorvoegsel van het dossiernummer", filters=[lambda v: clean_line(v).upper() if v else v],
-                                 validators=[DataRequired(REQUIRED), Length(max=10, message="Hoogstens 10 tekens.")],
-                                 description="Bijvoorbeeld TG: dossiers krijgen dan een nummer als TG-2027-0001.")
+        lazy_gettext("Beschrijving"), filters=[clean_text],
+        validators=[Length(max=20000, message=lazy_gettext("Hoogstens 20.000 tekens."))],
+        description=lazy_gettext("Wordt op de publieke pagina getoond. U kunt Markdown gebruiken: **vet**, "
+                                 "*cursief*, lijstjes met - en tussentitels met ##."))
+    kind = SelectField(lazy_gettext("Soort oproep"), choices=[(k.value, CALL_KIND_LABELS[k]) for k in CallKind])
+    dossier_prefix = StringField(
+        lazy_gettext("Voorvoegsel van het dossiernummer"), filters=[lambda v: clean_line(v).upper() if v else v],
+        validators=[DataRequired(REQUIRED), Length(max=10, message=lazy_gettext("Hoogstens 10 tekens."))],
+        description=lazy_gettext("Bijvoorbeeld TG: dossiers krijgen dan een nummer als TG-2027-0001."))
 
-    opens_date = DateField("Opening: datum", validators=[required_value])
-    opens_time = ClockTime("Opening: uur (Brusselse tijd)", default=time(9, 0), validators=[required_value])
-    closes_date = DateField("Sluiting: datum", validators=[required_value],
-                            description="Tot dit tijdstip kan worden ingediend; op het tijdstip zelf is de oproep gesloten.")
-    closes_time = ClockTime("Sluiting: uur (Brusselse tijd)", default=time(23, 59), validators=[required_value])
+    opens_date = DateField(lazy_gettext("Opening: datum"), validators=[required_value])
+    opens_time = ClockTime(lazy_gettext("Opening: uur (Brusselse tijd)"), default=time(9, 0),
+                           validators=[required_value])
+    closes_date = DateField(lazy_gettext("Sluiting: datum"), validators=[required_value],
+                            description=lazy_gettext("Tot dit tijdstip kan worden ingediend; op het tijdstip zelf is "
+                                                     "de oproep gesloten."))
+    closes_time = ClockTime(lazy_gettext("Sluiting: uur (Brusselse tijd)"), default=time(23, 59),
+                            validators=[required_value])
 
-    envelope = AmountField("Budget van de oproep (EUR)", validators=[InputRequired(REQUIRED), positive_amount],
-                           description="Bijvoorbeeld 500.000,00.")
-    max_amount = AmountField("Maximumbedrag per aanvraag (EUR)", validators=[InputRequired(REQUIRED), positive_amount])
-    max_amount_per_year = AmountField("Maximumbedrag per jaar (EUR, optioneel)", allow_empty=True,
+    envelope = AmountField(lazy_gettext("Budget van de oproep (EUR)"),
+                           validators=[InputRequired(REQUIRED), positive_amount],
+                           description=lazy_gettext("Bijvoorbeeld 500.000,00."))
+    max_amount = AmountField(lazy_gettext("Maximumbedrag per aanvraag (EUR)"),
+                             validators=[InputRequired(REQUIRED), positive_amount])
+    max_amount_per_year = AmountField(lazy_gettext("Maximumbedrag per jaar (EUR, optioneel)"), allow_empty=True,
                                       validators=[Optional(), positive_amount],
-                                      description="Voor projecten over meerdere jaren.")
-    min_duration_months = WholeNumberField("Minimale looptijd (maanden, optioneel)", minimum=1, maximum=120,
-                                      validators=[Optional()])
-    max_duration_months = WholeNumberField("Maximale looptijd (maanden, optioneel)", minimum=1, maximum=120,
-                                      validators=[Optional()])
-    renewable_times = WholeNumberField("Aantal keer verlengbaar", minimum=0, maximum=10, default=0,
-                                  validators=[required_value])
-    project_start = DateField("Projecten starten op (optioneel)", validators=[Optional()])
+                                      description=lazy_gettext("Voor projecten over meerdere jaren."))
+    min_duration_months = WholeNumberField(lazy_gettext("Minimale looptijd (maanden, optioneel)"), minimum=1,
+                                           maximum=120, validators=[Optional()])
+    max_duration_months = WholeNumberField(lazy_gettext("Maximale looptijd (maanden, optioneel)"), minimum=1,
+                                           maximum=120, validators=[Optional()])
+    renewable_times = WholeNumberField(lazy_gettext("Aantal keer verlengbaar"), minimum=0, maximum=10, default=0,
+                                       validators=[required_value])
+    project_start = DateField(lazy_gettext("Projecten starten op (optioneel)"), validators=[Optional()])
 
-    allowed_kinds = MultiCheckboxField("Soorten organisaties die mogen indienen", choices=list(ORGANISATION_KIND_LABELS.items()))
+    allowed_kinds = MultiCheckboxField(lazy_gettext("Soorten organisaties die mogen indienen"),
+                                       choices=list(ORGANISATION_KIND_LABELS.items()))
     allow_list = TextAreaField(
-        "Alleen deze organisaties (optioneel)", filters=[clean_text],
-        validators=[Length(max=100000, message="Deze lijst is te lang.")],
-        description="Eén organisatie per regel: REFNIS-code (44021), ondernemingsnummer (0123.456.749) of de exacte "
-                    "naam. Wat na de code staat, mag (bijvoorbeeld '44021 Gent'). Leeg: elke organisatie van de "
-                    "gekozen soorten.")
+        lazy_gettext("Alleen deze organisaties (optioneel)"), filters=[clean_text],
+        validators=[Length(max=100000, message=lazy_gettext("Deze lijst is te lang."))],
+        description=lazy_gettext("Eén organisatie per regel: REFNIS-code (44021), ondernemingsnummer (0123.456.749) "
+                                 "of de exacte naam. Wat na de code staat, mag (bijvoorbeeld '44021 Gent'). Leeg: "
+                                 "elke organisatie van de gekozen soorten."))
     exclusions = TextAreaField(
-        "Uitgesloten organisaties (optioneel)", filters=[clean_text],
-        validators=[Length(max=100000, message="Deze lijst is te lang.")],
-        description="Eén per regel: code of naam, een puntkomma en de reden. Bijvoorbeeld: "
-                    "'44021 Gent; al gefinancierd in de vorige ronde'.")
-    partnerships_allowed = BooleanField("Samenwerkingsverbanden mogen samen indienen")
-    one_application_per_organisation = BooleanField("Eén aanvraag per organisatie")
+        lazy_gettext("Uitgesloten organisaties (optioneel)"), filters=[clean_text],
+        validators=[Length(max=100000, message=lazy_gettext("Deze lijst is te lang."))],
+        description=lazy_gettext("Eén per regel: code of naam, een puntkomma en de reden. Bijvoorbeeld: "
+                                 "'44021 Gent; al gefinancierd in de vorige ronde'."))
+    partnerships_allowed = BooleanField(lazy_gettext("Samenwerkingsverbanden mogen samen indienen"))
+    one_application_per_organisation = BooleanField(lazy_gettext("Eén aanvraag per organisatie"))
 
-    cofinancing_kind = RadioField("Cofinancieringsregel", choices=COFINANCING_CHOICES,
+    cofinancing_kind = RadioField(lazy_gettext("Cofinancieringsregel"), choices=COFINANCING_CHOICES,
                                   default=CofinancingKind.NONE.value)
-    cofinancing_value = DecimalField("Waarde van de regel (k of p)", places=4, minimum=None, maximum=Decimal(1000),
-                                    validators=[Optional()],
-                                    description="k voor 'k keer de subsidie' (bijvoorbeeld 1), p voor een percentage "
-                                                "(bijvoorbeeld 20).")
-    waiver_allowed = BooleanField("Een gemotiveerde afwijking van de cofinanciering mag worden aangevraagd")
-    eligible_cost_categories = MultiCheckboxField("Subsidiabele kosten", choices=list(COST_CATEGORY_LABELS.items()))
+    cofinancing_value = DecimalField(
+        lazy_gettext("Waarde van de regel (k of p)"), places=4, minimum=None, maximum=Decimal(1000),
+        validators=[Optional()],
+        description=lazy_gettext("k voor 'k keer de subsidie' (bijvoorbeeld 1), p voor een percentage "
+                                 "(bijvoorbeeld 20)."))
+    waiver_allowed = BooleanField(lazy_gettext("Een gemotiveerde afwijking van de cofinanciering mag worden "
+                                               "aangevraagd"))
+    eligible_cost_categories = MultiCheckboxField(lazy_gettext("Subsidiabele kosten"),
+                                                  choices=list(COST_CATEGORY_LABELS.items()))
 
-    selection_mode = RadioField("Selectie", choices=[(m.value, SELECTION_MODE_LABELS[m]) for m in SelectionMode],
+    selection_mode = RadioField(lazy_gettext("Selectie"),
+                                choices=[(m.value, SELECTION_MODE_LABELS[m]) for m in SelectionMode],
                                 default=SelectionMode.COMPETITIVE.value)
-    jurors_per_application = WholeNumberField("Juryleden per aanvraag", minimum=1, maximum=20, default=3,
-                                         validators=[required_value])
-    jurors_see_other_scores = BooleanField("Juryleden zien de scores van de anderen nadat ze hun eigen scores "
-                                           "hebben ingediend")
-    report_months = MonthsList("Tussentijdse rapportering (maanden na de start)", validators=[Optional()],
-                               description="Bijvoorbeeld 6, 12, 24. Een eindverslag is altijd verplicht.")
+    jurors_per_application = WholeNumberField(lazy_gettext("Juryleden per aanvraag"), minimum=1, maximum=20,
+                                              default=3, validators=[required_value])
+    jurors_see_other_scores = BooleanField(lazy_gettext("Juryleden zien de scores van de anderen nadat ze hun eigen "
+                                                        "scores hebben ingediend"))
+    report_months = MonthsList(lazy_gettext("Tussentijdse rapportering (maanden na de start)"),
+                               validators=[Optional()],
+                               description=lazy_gettext("Bijvoorbeeld 6, 12, 24. Een eindverslag is altijd "
+                                                        "verplicht."))
 
     criteria = FieldList(FormField(CriterionRow), max_entries=60)
     kpis = FieldList(FormField(KpiRow), max_entries=60)
@@ -301,13 +328,11 @@ class CallForm(FlaskForm):
                 and self.min_duration_months.data and self.max_duration_months.data \
                 and self.min_duration_months.data > self.max_duration_months.data:
             self.max_duration_months.errors.append(
-                "De maximale looptijd moet minstens even lang zijn als de minimale looptijd.")
+                _("De maximale looptijd moet minstens even lang zijn als de minimale looptijd."))
         if not self.report_months.errors and self.report_months.data and self.max_duration_months.data:
-            late = [m for m in self.report_months.data if m > self.max_duration_months.data]
-            if late:
-                self.report_months.errors.append(
-                    f"Een rapportering na {late[0]} maanden valt na de maximale looptijd van "
-                    f"{self.max_duration_months.data} maanden.")
+            problem = report_months_problem(self.report_months.data, self.max_duration_months.data)
+            if problem:
+                self.report_months.errors.append(problem)
         if not self.cofinancing_kind.errors and not self.cofinancing_value.errors:
             try:
                 CofinancingRule(CofinancingKind(self.cofinancing_kind.data), self.cofinancing_value.data,
@@ -317,7 +342,7 @@ class CallForm(FlaskForm):
         self.allowed_organisation_ids = self._organisations(self.allow_list, with_reason=False)
         self.exclusion_pairs = self._organisations(self.exclusions, with_reason=True)
         if not self.allowed_kinds.data and not self.allowed_organisation_ids and not self.allow_list.errors:
-            self.allowed_kinds.errors.append("Kies minstens één soort organisatie die mag indienen.")
+            self.allowed_kinds.errors.append(_("Kies minstens één soort organisatie die mag indienen."))
         self._check_lists()
         return ok and not self.has_errors
 
@@ -327,8 +352,8 @@ class CallForm(FlaskForm):
         try:
             return from_local(datetime.combine(day_field.data, time_field.data))
         except LocalTimeError as exc:
-            time_field.errors.append(f"{exc} Op {day_field.data:%d-%m-%Y} springt de klok van 02:00 naar 03:00; "
-                                     "kies een ander uur.")
+            time_field.errors.append(_("%(problem)s Op %(day)s springt de klok van 02:00 naar 03:00; kies een "
+                                       "ander uur.", problem=str(exc), day=f"{day_field.data:%d-%m-%Y}"))
             return None
 
     def _check_lists(self) -> None:
@@ -339,14 +364,15 @@ class CallForm(FlaskForm):
                 self.list_errors["criteria"].append(problem)
         names = [(r.form.name.data or "").lower() for r in criteria]
         if len(set(names)) != len(names):
-            self.list_errors["criteria"].append("Twee criteria hebben dezelfde naam; geef elk criterium een eigen naam.")
+            self.list_errors["criteria"].append(
+                _("Twee criteria hebben dezelfde naam; geef elk criterium een eigen naam."))
         if self.selection_mode.data == SelectionMode.COMPETITIVE.value and not criteria:
             # allowed in a draft, refused when publishing: say it now, without refusing the save
             self.list_warnings["criteria"].append(
-                "Let op: een competitieve oproep heeft beoordelingscriteria nodig voor ze gepubliceerd kan worden.")
+                _("Let op: een competitieve oproep heeft beoordelingscriteria nodig voor ze gepubliceerd kan worden."))
         kpi_names = [(r.form.name.data or "").lower() for r in self.kept_rows(self.kpis)]
         if len(set(kpi_names)) != len(kpi_names):
-            self.list_errors["kpis"].append("Twee KPI's hebben dezelfde naam.")
+            self.list_errors["kpis"].append(_("Twee KPI's hebben dezelfde naam."))
         tranches = self.kept_rows(self.tranches)
         if all(not r.form.percent.errors for r in tranches):
             problem = tranches_problem([r.form.percent.data for r in tranches if r.form.percent.data is not None])
@@ -366,7 +392,7 @@ class CallForm(FlaskForm):
 
         lines = [(n, line.strip()) for n, line in enumerate((field.data or "").split("\n"), start=1) if line.strip()]
         if len(lines) > MAX_LINES:
-            field.errors.append(f"Hoogstens {MAX_LINES} regels.")
+            field.errors.append(_("Hoogstens %(lines)s regels.", lines=MAX_LINES))
             return []
         parsed: list[tuple[int, str, str, str]] = []  # line number, text, lookup key, reason
         for n, line in lines:
@@ -375,11 +401,12 @@ class CallForm(FlaskForm):
                 text, sep, reason = line.partition(";")
                 text, reason = text.strip(), reason.strip()
                 if not sep or not reason:
-                    field.errors.append(f"Regel {n}: geef na een puntkomma de reden van de uitsluiting "
-                                        f"(bijvoorbeeld '{_short(text)}; al gefinancierd in de vorige ronde').")
+                    field.errors.append(_("Regel %(line)s: geef na een puntkomma de reden van de uitsluiting "
+                                          "(bijvoorbeeld '%(text)s; al gefinancierd in de vorige ronde').",
+                                          line=n, text=_short(text)))
                     continue
                 if len(reason) > 300:
-                    field.errors.append(f"Regel {n}: de reden mag hoogstens 300 tekens tellen.")
+                    field.errors.append(_("Regel %(line)s: de reden mag hoogstens 300 tekens tellen.", line=n))
                     continue
             parsed.append((n, text, lookup_key(text), reason))
         found = organisations_by_code_or_name(list(dict.fromkeys(key for _, _, key, _ in parsed)))
@@ -387,13 +414,15 @@ class CallForm(FlaskForm):
         for n, text, key, reason in parsed:
             matches = found.get(key, [])
             if not matches:
-                field.errors.append(f"Regel {n}: onbekende organisatie '{_short(text)}'. Geef een REFNIS-code "
-                                    "(5 cijfers), een ondernemingsnummer of de exacte naam.")
+                field.errors.append(_("Regel %(line)s: onbekende organisatie '%(text)s'. Geef een REFNIS-code "
+                                      "(5 cijfers), een ondernemingsnummer of de exacte naam.",
+                                      line=n, text=_short(text)))
             elif len(matches) > 1:
-                field.errors.append(f"Regel {n}: er zijn meerdere organisaties met de naam '{_short(text)}'; "
-                                    "geef de REFNIS-code of het ondernemingsnummer.")
+                field.errors.append(_("Regel %(line)s: er zijn meerdere organisaties met de naam '%(text)s'; "
+                                      "geef de REFNIS-code of het ondernemingsnummer.", line=n, text=_short(text)))
             elif matches[0].id in seen:
-                field.errors.append(f"Regel {n}: {matches[0].name} staat al eerder in de lijst.")
+                field.errors.append(_("Regel %(line)s: %(name)s staat al eerder in de lijst.",
+                                      line=n, name=matches[0].name))
             else:
                 seen.add(matches[0].id)
                 result.append((matches[0].id, reason) if with_reason else matches[0].id)
@@ -538,14 +567,16 @@ def form_data_from_preset(preset) -> dict:
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reden", filters=[clean_text],
-                           validators=[InputRequired(REQUIRED), Length(min=10, max=2000,
-                                                                       message="Geef een reden van 10 tot 2000 tekens.")])
+    reason = TextAreaField(lazy_gettext("Reden"), filters=[clean_text],
+                           validators=[InputRequired(REQUIRED),
+                                       Length(min=10, max=2000,
+                                              message=lazy_gettext("Geef een reden van 10 tot 2000 tekens."))])
 
 
 class DuplicateForm(FlaskForm):
-    title = StringField("Titel van de nieuwe ronde", filters=_text,
-                        validators=[DataRequired(REQUIRED), Length(max=300, message="Hoogstens 300 tekens.")])
-    exclude_funded = BooleanField("Sluit de organisaties uit die in deze ronde gefinancierd werden")
-    exclusion_reason = StringField("Reden van de uitsluiting", filters=_text,
-                                   validators=[Length(max=300, message="Hoogstens 300 tekens.")])
+    title = StringField(lazy_gettext("Titel van de nieuwe ronde"), filters=_text,
+                        validators=[DataRequired(REQUIRED),
+                                    Length(max=300, message=lazy_gettext("Hoogstens 300 tekens."))])
+    exclude_funded = BooleanField(lazy_gettext("Sluit de organisaties uit die in deze ronde gefinancierd werden"))
+    exclusion_reason = StringField(lazy_gettext("Reden van de uitsluiting"), filters=_text,
+                                   validators=[Length(max=300, message=lazy_gettext("Hoogstens 300 tekens."))])

@@ -1,7 +1,9 @@
 """The only code that changes calls: create, edit, lock/unlock, lifecycle, new round.
 
-Each operation validates (raising a CallError with a Dutch message), writes, records an
-audit event and flushes; the request commits.
+Each operation validates (raising a CallError with a message in the page's language), writes,
+records an audit event and flushes; the request commits. What is stored (audit lines, exclusion
+reasons, the title of a new round) stays in Dutch whoever does it: it is the dossier's record,
+not the page.
 """
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ from ..applications.models import Application
 from ..applications.states import ApplicationStatus
 from ..audit.operations import diff, record
 from ..extensions import db
+from ..i18n import _, ngettext
 from ..timeutil import LocalTimeError, format_local, from_local, to_local, utcnow
 from . import queries
 from .models import Call, CallExclusion, CallKpi, Criterion, PaymentTranche
 from .presets import CallPreset
 from .rules import (
-    CofinancingKind, CofinancingRule, amounts_problem, format_dossier_number, period_problem, tranches_problem,
-    weights_problem,
+    CofinancingKind, CofinancingRule, amounts_problem, day_and_time, format_dossier_number, period_problem, report_months_problem,
+    tranches_problem, weights_problem,
 )
 from .states import (
     CALL_ACTIONS, EDITABLE_CALL_STATUSES, CallKind, CallStatus, SelectionMode, TriggerKind, action_allowed,
@@ -31,11 +34,11 @@ from .states import (
 
 
 class CallError(ValueError):
-    """A refused change to a call; the message is Dutch and shown to the admin."""
+    """A refused change to a call; the message is shown to the admin."""
 
 
 class CallInvalid(CallError):
-    """The rules do not fit together: {field name: Dutch message}."""
+    """The rules do not fit together: {field name: message}."""
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
@@ -154,7 +157,7 @@ def check_call_data(data: CallData) -> dict[str, str]:
     """Rules that involve several fields, by field name (the form shows each next to its field)."""
     errors: dict[str, str] = {}
     if not data.title.strip():
-        errors["title"] = "Geef de oproep een titel."
+        errors["title"] = _("Geef de oproep een titel.")
     try:
         format_dossier_number(data.dossier_prefix or "", 2000, 1)
     except ValueError as exc:
@@ -165,14 +168,13 @@ def check_call_data(data: CallData) -> dict[str, str]:
     errors.update(amounts_problem(data.envelope, data.max_amount, data.max_amount_per_year))
     if data.min_duration_months is not None and data.max_duration_months is not None \
             and data.min_duration_months > data.max_duration_months:
-        errors["max_duration_months"] = "De maximale looptijd moet minstens even lang zijn als de minimale looptijd."
-    if data.max_duration_months is not None:
-        late = [m for m in data.report_months if m > data.max_duration_months]
-        if late:
-            errors["report_months"] = (f"Een rapportering na {late[0]} maanden valt na de maximale looptijd van "
-                                       f"{data.max_duration_months} maanden.")
+        errors["max_duration_months"] = _("De maximale looptijd moet minstens even lang zijn als de minimale "
+                                          "looptijd.")
+    problem = report_months_problem(data.report_months, data.max_duration_months)
+    if problem:
+        errors["report_months"] = problem
     if not data.allowed_kinds and not data.allowed_organisation_ids:
-        errors["allowed_kinds"] = "Kies minstens één soort organisatie die mag indienen."
+        errors["allowed_kinds"] = _("Kies minstens één soort organisatie die mag indienen.")
     try:
         CofinancingRule(data.cofinancing_kind, data.cofinancing_value, data.waiver_allowed)
     except (ValueError, TypeError) as exc:
@@ -182,7 +184,7 @@ def check_call_data(data: CallData) -> dict[str, str]:
         errors["criteria"] = problem
     names = [c.name.strip().lower() for c in data.criteria]
     if len(set(names)) != len(names):
-        errors["criteria"] = "Twee criteria hebben dezelfde naam; geef elk criterium een eigen naam."
+        errors["criteria"] = _("Twee criteria hebben dezelfde naam; geef elk criterium een eigen naam.")
     problem = tranches_problem([t.percent for t in data.tranches])
     if problem:
         errors["tranches"] = problem
@@ -193,7 +195,7 @@ def check_call_data(data: CallData) -> dict[str, str]:
 
 
 def _state(call: Call) -> dict[str, Any]:
-    """What the history shows of a call: every rule, lists as readable lines."""
+    """What the history shows of a call: every rule, lists as readable lines (stored, so in Dutch)."""
     state = {name: getattr(call, name) for name in SCALAR_FIELDS}
     state["criteria"] = [f"{c.name} (gewicht {c.weight:.2f}, schaal {c.scale_min}-{c.scale_max}"
                          f"{', verplicht' if c.required else ''})" for c in call.criteria]
@@ -299,35 +301,42 @@ def update_call(call: Call, data: CallData, *, expected_version: int | None, act
 
 
 def conflict_message(call: Call) -> str:
-    when = format_local(call.updated_at, "%d-%m-%Y om %H:%M") if call.updated_at else ""
-    return ("Iemand anders heeft deze oproep intussen gewijzigd" + (f" (laatst op {when})" if when else "") +
-            ". Uw wijzigingen zijn niet opgeslagen, zodat niets ongemerkt overschreven wordt. "
-            "Open de oproep opnieuw om de huidige regels te zien en breng uw wijzigingen dan opnieuw aan.")
+    if call.updated_at:
+        return _("Iemand anders heeft deze oproep intussen gewijzigd (laatst op %(when)s). Uw wijzigingen zijn niet "
+                 "opgeslagen, zodat niets ongemerkt overschreven wordt. Open de oproep opnieuw om de huidige regels "
+                 "te zien en breng uw wijzigingen dan opnieuw aan.", when=day_and_time(call.updated_at))
+    return _("Iemand anders heeft deze oproep intussen gewijzigd. Uw wijzigingen zijn niet opgeslagen, zodat niets "
+             "ongemerkt overschreven wordt. Open de oproep opnieuw om de huidige regels te zien en breng uw "
+             "wijzigingen dan opnieuw aan.")
 
 
 def ensure_editable(call: Call) -> None:
     """Refuse edits in statuses where the rules are history, and locked rules without an unlock."""
     if call.status not in EDITABLE_CALL_STATUSES:
-        raise CallError(f"Een oproep met status '{call.status.label}' kan niet meer gewijzigd worden.")
+        raise CallError(_not_editable(call))
     if not call.rules_unlocked and queries.rules_locked(call):
         raise RulesLocked(
-            "De regels van deze oproep zijn vergrendeld: er zijn al aanvragen ingediend. Ontgrendel de regels "
-            "uitdrukkelijk, met een reden, om ze toch te wijzigen.")
+            _("De regels van deze oproep zijn vergrendeld: er zijn al aanvragen ingediend. Ontgrendel de regels "
+              "uitdrukkelijk, met een reden, om ze toch te wijzigen."))
+
+
+def _not_editable(call: Call) -> str:
+    return _("Een oproep met status '%(status)s' kan niet meer gewijzigd worden.", status=call.status.label)
 
 
 def unlock_rules(call: Call, reason: str, *, actor=None) -> None:
     reason = (reason or "").strip()
     if call.status not in EDITABLE_CALL_STATUSES:
-        raise CallError(f"Een oproep met status '{call.status.label}' kan niet meer gewijzigd worden.")
+        raise CallError(_not_editable(call))
     if not queries.rules_locked(call):
-        raise CallError("De regels zijn niet vergrendeld: er is nog geen aanvraag ingediend.")
+        raise CallError(_("De regels zijn niet vergrendeld: er is nog geen aanvraag ingediend."))
     if call.rules_unlocked:
-        raise CallError("De regels zijn al ontgrendeld.")
+        raise CallError(_("De regels zijn al ontgrendeld."))
     if len(reason) < 10:
-        raise CallError("Geef een reden van minstens 10 tekens: waarom moeten de regels na de indiening "
-                        "van aanvragen nog veranderen?")
+        raise CallError(_("Geef een reden van minstens 10 tekens: waarom moeten de regels na de indiening "
+                          "van aanvragen nog veranderen?"))
     if len(reason) > 2000:
-        raise CallError("De reden mag hoogstens 2000 tekens tellen.")
+        raise CallError(_("De reden mag hoogstens 2000 tekens tellen."))
     call.rules_unlocked_reason = reason
     call.rules_unlocked_at = utcnow()
     call.rules_unlocked_by_id = getattr(actor, "id", None)
@@ -338,7 +347,7 @@ def unlock_rules(call: Call, reason: str, *, actor=None) -> None:
 
 def lock_rules(call: Call, *, actor=None) -> None:
     if not call.rules_unlocked:
-        raise CallError("De regels zijn niet ontgrendeld.")
+        raise CallError(_("De regels zijn niet ontgrendeld."))
     call.rules_unlocked_reason = None
     call.rules_unlocked_at = None
     call.rules_unlocked_by_id = None
@@ -351,27 +360,27 @@ def lock_rules(call: Call, *, actor=None) -> None:
 
 
 def publication_problems(call: Call, now: datetime | None = None) -> list[str]:
-    """Everything that stands in the way of publishing, in Dutch (empty: ready)."""
+    """Everything that stands in the way of publishing (empty: ready)."""
     now = now or utcnow()
     problems: list[str] = []
     if not (call.title or "").strip():
-        problems.append("De oproep heeft nog geen titel.")
+        problems.append(_("De oproep heeft nog geen titel."))
     period = period_problem(call.opens_at, call.closes_at)
     if period:
         problems.append(period)
     elif call.closes_at <= now:
-        problems.append(f"De sluiting ({format_local(call.closes_at, '%d-%m-%Y om %H:%M')}) ligt in het "
-                        "verleden; kies een nieuwe sluitingsdatum voor u publiceert.")
+        problems.append(_("De sluiting (%(when)s) ligt in het verleden; kies een nieuwe sluitingsdatum voor u "
+                          "publiceert.", when=day_and_time(call.closes_at)))
     problems.extend(amounts_problem(call.envelope, call.max_amount, call.max_amount_per_year).values())
     if not call.allowed_kinds and not call.allowed_organisations:
-        problems.append("Kies minstens één soort organisatie die mag indienen.")
+        problems.append(_("Kies minstens één soort organisatie die mag indienen."))
     try:
         CofinancingRule(call.cofinancing_kind, call.cofinancing_value, call.waiver_allowed)
     except (ValueError, TypeError) as exc:
         problems.append(str(exc))
     if call.selection_mode == SelectionMode.COMPETITIVE:
         if not call.criteria:
-            problems.append("Een competitieve oproep heeft minstens één beoordelingscriterium voor de jury nodig.")
+            problems.append(_("Een competitieve oproep heeft minstens één beoordelingscriterium voor de jury nodig."))
         else:
             weights = weights_problem([c.weight for c in call.criteria])
             if weights:
@@ -380,7 +389,7 @@ def publication_problems(call: Call, now: datetime | None = None) -> list[str]:
     if tranches:
         problems.append(tranches)
     if not call.tranches:
-        problems.append("Leg minstens één betalingsschijf vast (bijvoorbeeld een voorschot en een saldo).")
+        problems.append(_("Leg minstens één betalingsschijf vast (bijvoorbeeld een voorschot en een saldo)."))
     return problems
 
 
@@ -403,39 +412,42 @@ def change_status(call: Call, action: str, *, actor=None, reason: str = "", conf
     now = now or utcnow()
     reason = (reason or "").strip()
     if len(reason) > 2000:
-        raise TransitionRefused("De reden mag hoogstens 2000 tekens tellen.")
+        raise TransitionRefused(_("De reden mag hoogstens 2000 tekens tellen."))
     if not action_allowed(action, call.status):
         raise TransitionRefused(transition_refusal(call.status, action))
     if action == "publish":
         problems = publication_problems(call, now)
         if problems:
-            raise TransitionRefused("De oproep kan nog niet gepubliceerd worden.", problems)
+            raise TransitionRefused(_("De oproep kan nog niet gepubliceerd worden."), problems)
     elif action == "close" and now < call.closes_at:
-        deadline = format_local(call.closes_at, "%d-%m-%Y om %H:%M")
+        deadline = day_and_time(call.closes_at)
         if not confirm:
             raise ConfirmationNeeded(
-                f"De indieningstermijn loopt nog tot {deadline}. Bevestig dat u de indiening nu al wilt "
-                "afsluiten en geef een reden.")
+                _("De indieningstermijn loopt nog tot %(deadline)s. Bevestig dat u de indiening nu al wilt "
+                  "afsluiten en geef een reden.", deadline=deadline))
         if not reason:
-            raise ConfirmationNeeded(f"Geef een reden om de indiening vóór de deadline van {deadline} af te sluiten.")
+            raise ConfirmationNeeded(_("Geef een reden om de indiening vóór de deadline van %(deadline)s af te "
+                                       "sluiten.", deadline=deadline))
     elif action == "reopen" and now >= call.closes_at:
         raise TransitionRefused(
-            f"De sluitingsdatum ({format_local(call.closes_at, '%d-%m-%Y om %H:%M')}) is voorbij. Verleng eerst "
-            "de indieningstermijn in de regels van de oproep en open haar dan opnieuw.")
+            _("De sluitingsdatum (%(when)s) is voorbij. Verleng eerst de indieningstermijn in de regels van de "
+              "oproep en open haar dan opnieuw.", when=day_and_time(call.closes_at)))
     elif action == "decide":
         waiting = _undecided_count(call)
         if waiting:
-            raise TransitionRefused(
-                f"Er {'is' if waiting == 1 else 'zijn'} nog {waiting} "
-                f"{'aanvraag' if waiting == 1 else 'aanvragen'} zonder beslissing (ingediend, ontvankelijk of "
-                "in beoordeling). Beslis eerst over alle aanvragen.")
+            raise TransitionRefused(ngettext(
+                "Er is nog %(num)s aanvraag zonder beslissing (ingediend, ontvankelijk of in beoordeling). "
+                "Beslis eerst over alle aanvragen.",
+                "Er zijn nog %(num)s aanvragen zonder beslissing (ingediend, ontvankelijk of in beoordeling). "
+                "Beslis eerst over alle aanvragen.", waiting))
     elif action == "archive" and call.status == CallStatus.DECIDED:
         running = _running_count(call)
         if running:
-            raise TransitionRefused(
-                f"Er {'loopt' if running == 1 else 'lopen'} nog {running} "
-                f"{'project' if running == 1 else 'projecten'} van deze oproep. Archiveer de oproep pas wanneer "
-                "alle projecten afgesloten zijn.")
+            raise TransitionRefused(ngettext(
+                "Er loopt nog %(num)s project van deze oproep. Archiveer de oproep pas wanneer alle projecten "
+                "afgesloten zijn.",
+                "Er lopen nog %(num)s projecten van deze oproep. Archiveer de oproep pas wanneer alle projecten "
+                "afgesloten zijn.", running))
     old = call.status
     call.status = CALL_ACTIONS[action]
     call.updated_at = now
@@ -471,9 +483,9 @@ def duplicate_call(call: Call, *, title: str, exclude_funded: bool = False, excl
     """A new draft round with the same rules, dates a year later, linked to this round."""
     title = (title or "").strip()
     if not title:
-        raise CallInvalid({"title": "Geef de nieuwe ronde een titel."})
+        raise CallInvalid({"title": _("Geef de nieuwe ronde een titel.")})
     if len(title) > 300:
-        raise CallInvalid({"title": "Hoogstens 300 tekens."})
+        raise CallInvalid({"title": _("Hoogstens 300 tekens.")})
     data = CallData(
         **{name: (list(getattr(call, name)) if isinstance(getattr(call, name), list) else getattr(call, name))
            for name in SCALAR_FIELDS},
@@ -494,6 +506,7 @@ def duplicate_call(call: Call, *, title: str, exclude_funded: bool = False, excl
             data.project_start = call.project_start.replace(year=call.project_start.year + years, day=28)
     added = 0
     if exclude_funded:
+        # stored and shown on the public page: Dutch, as the view's suggestion is
         reason = (exclusion_reason or "").strip() or f"Al gefinancierd in de vorige ronde ({call.title})."
         already = {org_id for org_id, _ in data.exclusions}
         for org_id in sorted(queries.funded_organisation_ids(call.id) - already):

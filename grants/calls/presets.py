@@ -1,13 +1,17 @@
-"""The rules each kind of call starts with (DOMAIN.md): plain values, no Flask or database.
+"""The rules each kind of call starts with (DOMAIN.md): plain values, no database.
 
 A new call of a kind is filled in from its preset; the admin can change all of it before
 publishing. The demo data builds the historical and open calls from the same presets.
+The texts that become the call's own data (title, description, criteria, KPIs, tranche labels)
+are content in Dutch, not UI: they stay as they are. Only the summaries shown on the page that
+offers the presets go through gettext.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from ..i18n import lazy_gettext
 from .rules import CofinancingKind
 from .states import CallKind, SelectionMode, TriggerKind
 
@@ -242,14 +246,15 @@ PRESETS: dict[CallKind, CallPreset] = {
     CallKind.OTHER: OTHER,
 }
 
-PRESET_SUMMARIES: dict[CallKind, str] = {
-    CallKind.ACTION_PLAN: "Intekening; hoogstens 25.000 euro; cofinanciering minstens gelijk aan de subsidie; "
-                          "KPI's actieplan opgemaakt en uitgevoerd.",
-    CallKind.COUNTER_VOICES: "Competitief met jury; hoogstens 50.000 euro per project, budget 500.000 euro; "
-                             "projecten van hoogstens 2 jaar.",
-    CallKind.REGIE_ROLE: "Competitief; hoogstens 60.000 euro per jaar, budget 1.500.000 euro; eigen bijdrage "
-                         "minstens 20% (gemotiveerde afwijking mogelijk); tot 3 keer verlengbaar.",
-    CallKind.OTHER: "Een lege oproep: u vult zelf alle regels in.",
+PRESET_SUMMARIES = {
+    CallKind.ACTION_PLAN: lazy_gettext("Intekening; hoogstens 25.000 euro; cofinanciering minstens gelijk aan de "
+                                       "subsidie; KPI's actieplan opgemaakt en uitgevoerd."),
+    CallKind.COUNTER_VOICES: lazy_gettext("Competitief met jury; hoogstens 50.000 euro per project, budget 500.000 "
+                                          "euro; projecten van hoogstens 2 jaar."),
+    CallKind.REGIE_ROLE: lazy_gettext("Competitief; hoogstens 60.000 euro per jaar, budget 1.500.000 euro; eigen "
+                                      "bijdrage minstens 20% (gemotiveerde afwijking mogelijk); tot 3 keer "
+                                      "verlengbaar."),
+    CallKind.OTHER: lazy_gettext("Een lege oproep: u vult zelf alle regels in."),
 }
 
 

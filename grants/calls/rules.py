@@ -4,6 +4,9 @@ Co-financing, eligibility, submission deadlines and dossier numbers. Nothing
 here touches Flask or the database, so every rule can be tested with the real
 figures of the agency's calls. Money is exact Decimal; comparisons are made on
 the exact values and only the amounts shown to people are rounded to the cent.
+Messages go through gettext (grants.i18n): Dutch outside a request, the page's
+language inside one. Guards against programming errors (a float for money, a
+naive datetime) stay untranslated: no user ever reads them.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from types import MappingProxyType
 
+from grants.i18n import _, lazy_gettext, ngettext
 from grants.money import CENT, format_decimal, format_eur
 from grants.organisations.labels import ORGANISATION_KIND_LABELS
 from grants.timeutil import as_utc, describe_remaining, format_local
@@ -30,6 +34,7 @@ __all__ = [
     "check_cofinancing",
     "check_eligibility",
     "check_totals_add_up",
+    "day_and_time",
     "deadline_message",
     "format_dossier_number",
     "format_percentage",
@@ -46,6 +51,7 @@ __all__ = [
     "describe_report_months",
     "join_nl",
     "period_problem",
+    "report_months_problem",
     "tranches_problem",
     "weights_problem",
 ]
@@ -83,10 +89,17 @@ def _decimal(value: Decimal | int | str, what: str) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
 
-def _amount(value: Decimal | int | str, what: str) -> Decimal:
+# What an amount is, in the messages about it.
+_SUBSIDY = lazy_gettext("de subsidie")
+_OTHER_FUNDING = lazy_gettext("de andere financiering")
+_OWN_CONTRIBUTION = lazy_gettext("de eigen bijdrage")
+_TOTAL_COST = lazy_gettext("de totale kost")
+
+
+def _amount(value: Decimal | int | str, what) -> Decimal:
     amount = _decimal(value, what)
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{what.capitalize()} mag niet negatief zijn.")
+        raise ValueError(_("%(what)s mag niet negatief zijn.", what=str(what).capitalize()))
     return amount
 
 
@@ -120,15 +133,15 @@ class CofinancingRule:
         if kind is CofinancingKind.NONE:
             return
         if self.value is None:
-            raise ValueError("Vul de waarde van de cofinancieringsregel in.")
+            raise ValueError(_("Vul de waarde van de cofinancieringsregel in."))
         value = _decimal(self.value, "De waarde van de cofinancieringsregel")
         object.__setattr__(self, "value", value)
         if not value.is_finite() or value <= 0:
-            raise ValueError("De waarde van de cofinancieringsregel moet groter dan nul zijn.")
+            raise ValueError(_("De waarde van de cofinancieringsregel moet groter dan nul zijn."))
         if kind is CofinancingKind.SHARE_OF_TOTAL_COST and value >= HUNDRED:
-            raise ValueError("Het aandeel van de eigen bijdrage moet kleiner dan 100% zijn.")
+            raise ValueError(_("Het aandeel van de eigen bijdrage moet kleiner dan 100% zijn."))
         if kind is CofinancingKind.SUBSIDY_MAX_SHARE and value > HUNDRED:
-            raise ValueError("Het aandeel van de subsidie kan niet meer dan 100% zijn.")
+            raise ValueError(_("Het aandeel van de subsidie kan niet meer dan 100% zijn."))
 
     @property
     def _v(self) -> Decimal:
@@ -136,26 +149,29 @@ class CofinancingRule:
         return self.value
 
     def describe(self) -> str:
-        """One plain Dutch sentence for the call page and the application form."""
+        """One plain sentence for the call page and the application form."""
         if self.kind is CofinancingKind.NONE:
-            return "Geen cofinanciering vereist."
+            return _("Geen cofinanciering vereist.")
         sentence = self._describe_rule()
         if self.waiver_allowed:
-            sentence += " Een gemotiveerde afwijking kan worden aangevraagd."
+            sentence += " " + _("Een gemotiveerde afwijking kan worden aangevraagd.")
         return sentence
 
     def _describe_rule(self) -> str:
         value = self._v
         if self.kind is CofinancingKind.MULTIPLE_OF_SUBSIDY:
             if value == 1:
-                return "Uw eigen bijdrage is minstens gelijk aan de gevraagde subsidie."
+                return _("Uw eigen bijdrage is minstens gelijk aan de gevraagde subsidie.")
             if value < 1:
-                share = format_percentage(value * HUNDRED)
-                return f"Uw eigen bijdrage is minstens {share} van de gevraagde subsidie."
-            return f"Uw eigen bijdrage is minstens {format_decimal(value)} keer de gevraagde subsidie."
+                return _("Uw eigen bijdrage is minstens %(share)s van de gevraagde subsidie.",
+                         share=format_percentage(value * HUNDRED))
+            return _("Uw eigen bijdrage is minstens %(times)s keer de gevraagde subsidie.",
+                     times=format_decimal(value))
         if self.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
-            return f"Uw eigen bijdrage is minstens {format_percentage(value)} van de totale projectkost."
-        return f"De subsidie bedraagt hoogstens {format_percentage(value)} van de totale subsidiabele kost."
+            return _("Uw eigen bijdrage is minstens %(share)s van de totale projectkost.",
+                     share=format_percentage(value))
+        return _("De subsidie bedraagt hoogstens %(share)s van de totale subsidiabele kost.",
+                 share=format_percentage(value))
 
 
 @dataclass(frozen=True)
@@ -184,8 +200,8 @@ def minimum_own_contribution(
     (60.000 at 20% -> 15.000). A stated total only matters for a share of the
     total cost; for a maximum subsidy share the subsidy itself is what is limited.
     """
-    subsidy = _amount(subsidy, "de subsidie")
-    other = _amount(other_funding, "de andere financiering")
+    subsidy = _amount(subsidy, _SUBSIDY)
+    other = _amount(other_funding, _OTHER_FUNDING)
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         exact = _exact_minimum_own(rule, subsidy, other, total_cost)
@@ -201,14 +217,14 @@ def _exact_minimum_own(rule: CofinancingRule, subsidy: Decimal, other: Decimal,
         return value * subsidy
     if rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
         if total_cost is not None:
-            return value * _amount(total_cost, "de totale kost") / HUNDRED
+            return value * _amount(total_cost, _TOTAL_COST) / HUNDRED
         return value * (subsidy + other) / (HUNDRED - value)
     return subsidy * (HUNDRED - value) / value - other
 
 
 def maximum_subsidy_for(rule: CofinancingRule, total_cost: Decimal) -> Decimal:
     """Largest subsidy for a project of this total cost without other funding (rounded down)."""
-    total = _amount(total_cost, "de totale kost")
+    total = _amount(total_cost, _TOTAL_COST)
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         if rule.kind is CofinancingKind.NONE:
@@ -254,15 +270,15 @@ def check_cofinancing(
     total_cost: Decimal | None = None,
     waiver: WaiverStatus = WaiverStatus.NONE,
 ) -> CofinancingCheck:
-    """Does the budget meet the call's co-financing rule? Exact, with a Dutch explanation.
+    """Does the budget meet the call's co-financing rule? Exact, with an explanation in words.
 
     An accepted waiver makes a failing check pass (only where the rule allows
     waivers); a requested one does not yet. Waivers on other rules are ignored.
     """
-    subsidy = _amount(subsidy, "de subsidie")
-    own = _amount(own_contribution, "de eigen bijdrage")
-    other = _amount(other_funding, "de andere financiering")
-    total = subsidy + own + other if total_cost is None else _amount(total_cost, "de totale kost")
+    subsidy = _amount(subsidy, _SUBSIDY)
+    own = _amount(own_contribution, _OWN_CONTRIBUTION)
+    other = _amount(other_funding, _OTHER_FUNDING)
+    total = subsidy + own + other if total_cost is None else _amount(total_cost, _TOTAL_COST)
     waiver = WaiverStatus(waiver)
 
     met = _rule_met(rule, subsidy, own, total)
@@ -274,41 +290,44 @@ def check_cofinancing(
     message = _outcome_message(rule, met, subsidy=subsidy, own=own, total=total,
                                minimum=minimum, maximum=maximum, shortfall=shortfall)
     if not met and rule.waiver_allowed:
-        message += " " + _WAIVER_SENTENCES[waiver]
+        message += " " + str(_WAIVER_SENTENCES[waiver])
     return CofinancingCheck(ok=met or waived, minimum_own=minimum, maximum_subsidy=maximum,
                             shortfall=shortfall, waived=waived, message=message)
 
 
 _WAIVER_SENTENCES = {
-    WaiverStatus.NONE: "U kunt een gemotiveerde afwijking aanvragen.",
-    WaiverStatus.REQUESTED: "De gevraagde afwijking wacht op de beslissing van het agentschap.",
-    WaiverStatus.ACCEPTED: "Het agentschap heeft een afwijking toegestaan.",
-    WaiverStatus.REFUSED: "Het agentschap heeft de gevraagde afwijking geweigerd.",
+    WaiverStatus.NONE: lazy_gettext("U kunt een gemotiveerde afwijking aanvragen."),
+    WaiverStatus.REQUESTED: lazy_gettext("De gevraagde afwijking wacht op de beslissing van het agentschap."),
+    WaiverStatus.ACCEPTED: lazy_gettext("Het agentschap heeft een afwijking toegestaan."),
+    WaiverStatus.REFUSED: lazy_gettext("Het agentschap heeft de gevraagde afwijking geweigerd."),
 }
 
 
 def _outcome_message(rule: CofinancingRule, met: bool, *, subsidy: Decimal, own: Decimal, total: Decimal,
                      minimum: Decimal, maximum: Decimal | None, shortfall: Decimal) -> str:
-    """The Dutch sentence for the form, with the amounts that explain the outcome."""
+    """The sentence for the form, with the amounts that explain the outcome."""
     if rule.kind is CofinancingKind.NONE:
-        return "Geen cofinanciering vereist."
+        return _("Geen cofinanciering vereist.")
+    figures = {"subsidy": format_eur(subsidy), "own": format_eur(own), "total": format_eur(total),
+               "minimum": format_eur(minimum), "maximum": format_eur(maximum), "shortfall": format_eur(shortfall)}
     if rule.kind is CofinancingKind.SUBSIDY_MAX_SHARE:
         share = format_percentage(rule._v)
         if met:
-            return (f"De gevraagde subsidie van {format_eur(subsidy)} is hoogstens {share} van de totale "
-                    f"subsidiabele kost van {format_eur(total)} (maximaal {format_eur(maximum)}).")
-        return (f"De gevraagde subsidie van {format_eur(subsidy)} is meer dan {share} van de totale "
-                f"subsidiabele kost van {format_eur(total)}: hoogstens {format_eur(maximum)} is toegelaten.")
+            return _("De gevraagde subsidie van %(subsidy)s is hoogstens %(share)s van de totale subsidiabele kost "
+                     "van %(total)s (maximaal %(maximum)s).", share=share, **figures)
+        return _("De gevraagde subsidie van %(subsidy)s is meer dan %(share)s van de totale subsidiabele kost "
+                 "van %(total)s: hoogstens %(maximum)s is toegelaten.", share=share, **figures)
     if rule.kind is CofinancingKind.SHARE_OF_TOTAL_COST:
-        basis = f"{format_percentage(rule._v)} van de totale projectkost van {format_eur(total)}"
+        share = format_percentage(rule._v)
         if met:
-            return f"De eigen bijdrage van {format_eur(own)} is minstens {basis}."
-        return (f"De eigen bijdrage van {format_eur(own)} is minder dan {basis}: minstens "
-                f"{format_eur(minimum)} is vereist (tekort: {format_eur(shortfall)}).")
+            return _("De eigen bijdrage van %(own)s is minstens %(share)s van de totale projectkost van %(total)s.",
+                     share=share, **figures)
+        return _("De eigen bijdrage van %(own)s is minder dan %(share)s van de totale projectkost van %(total)s: "
+                 "minstens %(minimum)s is vereist (tekort: %(shortfall)s).", share=share, **figures)
     if met:
-        return f"De eigen bijdrage van {format_eur(own)} volstaat: minstens {format_eur(minimum)} is vereist."
-    return (f"De eigen bijdrage van {format_eur(own)} is te laag: minstens {format_eur(minimum)} "
-            f"is vereist (tekort: {format_eur(shortfall)}).")
+        return _("De eigen bijdrage van %(own)s volstaat: minstens %(minimum)s is vereist.", **figures)
+    return _("De eigen bijdrage van %(own)s is te laag: minstens %(minimum)s is vereist (tekort: %(shortfall)s).",
+             **figures)
 
 
 # --------------------------------------------------------------------------- totals
@@ -327,22 +346,25 @@ def check_totals_add_up(parts: Sequence[Decimal], stated_total: Decimal) -> Deci
 
 
 def totals_mismatch_message(parts: Sequence[Decimal], stated_total: Decimal) -> str | None:
-    """Dutch warning when the parts do not add up to the stated total, else None."""
+    """A warning when the parts do not add up to the stated total, else None."""
     difference = check_totals_add_up(parts, stated_total)
     if difference == 0:
         return None
-    parts_sum = difference + _decimal(stated_total, "Het totaal")
-    direction = "te veel" if difference > 0 else "te weinig"
-    return (f"De bedragen tellen op tot {format_eur(parts_sum)}, niet tot het vermelde totaal van "
-            f"{format_eur(stated_total)} ({format_eur(abs(difference))} {direction}).")
+    figures = {"sum": format_eur(difference + _decimal(stated_total, "Het totaal")),
+               "total": format_eur(stated_total), "difference": format_eur(abs(difference))}
+    if difference > 0:
+        return _("De bedragen tellen op tot %(sum)s, niet tot het vermelde totaal van %(total)s "
+                 "(%(difference)s te veel).", **figures)
+    return _("De bedragen tellen op tot %(sum)s, niet tot het vermelde totaal van %(total)s "
+             "(%(difference)s te weinig).", **figures)
 
 
 # --------------------------------------------------------------------------- eligibility
 
 
 def organisation_kind_label(kind: str) -> str:
-    """Dutch name of an organisation kind; an unknown code is shown as it is."""
-    return ORGANISATION_KIND_LABELS.get(kind, kind)
+    """The name of an organisation kind; an unknown code is shown as it is."""
+    return str(ORGANISATION_KIND_LABELS.get(kind, kind))
 
 
 @dataclass(frozen=True)
@@ -351,7 +373,7 @@ class EligibilityRule:
 
     allowed_kinds: frozenset[str]
     allow_list: frozenset[int] = frozenset()  # organisation ids; empty means no list
-    exclusions: Mapping[int, str] = field(default_factory=dict, hash=False)  # id -> Dutch reason
+    exclusions: Mapping[int, str] = field(default_factory=dict, hash=False)  # id -> reason (as the admin typed it)
     partnerships_allowed: bool = True
     one_application_per_organisation: bool = True
 
@@ -373,7 +395,7 @@ class Applicant:
 
 @dataclass(frozen=True)
 class EligibilityResult:
-    """ok, or the Dutch reasons why not (all of them, not just the first)."""
+    """ok, or the reasons why not (all of them, not just the first)."""
 
     ok: bool
     reasons: tuple[str, ...]
@@ -393,26 +415,27 @@ def check_eligibility(
     if applicant.kind not in rule.allowed_kinds:
         reasons.append(_kind_reason(rule, applicant.kind))
     if rule.allow_list and applicant.organisation_id not in rule.allow_list:
-        reasons.append(f"{applicant.name} staat niet op de lijst van organisaties die voor deze "
-                       "oproep mogen indienen.")
+        reasons.append(_("%(name)s staat niet op de lijst van organisaties die voor deze oproep mogen indienen.",
+                         name=applicant.name))
     if applicant.organisation_id in rule.exclusions:
         reason = rule.exclusions[applicant.organisation_id].strip().rstrip(".")
-        reasons.append(f"{applicant.name} is uitgesloten van deze oproep: {reason}.")
+        reasons.append(_("%(name)s is uitgesloten van deze oproep: %(reason)s.", name=applicant.name, reason=reason))
     if rule.one_application_per_organisation and existing_applications > 0:
-        reasons.append(f"{applicant.name} heeft al een aanvraag voor deze oproep; "
-                       "per organisatie is maar één aanvraag toegelaten.")
+        reasons.append(_("%(name)s heeft al een aanvraag voor deze oproep; per organisatie is maar één aanvraag "
+                         "toegelaten.", name=applicant.name))
     if as_partnership and not rule.partnerships_allowed:
-        reasons.append("Deze oproep staat geen aanvragen in samenwerkingsverband toe.")
+        reasons.append(_("Deze oproep staat geen aanvragen in samenwerkingsverband toe."))
     return EligibilityResult(ok=not reasons, reasons=tuple(reasons))
 
 
 def _kind_reason(rule: EligibilityRule, kind: str) -> str:
     """Name the refused kind and the allowed ones, in the order of the label list."""
-    allowed = [label for code, label in ORGANISATION_KIND_LABELS.items() if code in rule.allowed_kinds]
+    allowed = [str(label) for code, label in ORGANISATION_KIND_LABELS.items() if code in rule.allowed_kinds]
     allowed += sorted(code for code in rule.allowed_kinds if code not in ORGANISATION_KIND_LABELS)
-    sentence = f"Deze oproep staat niet open voor het type organisatie '{organisation_kind_label(kind)}'."
+    sentence = _("Deze oproep staat niet open voor het type organisatie '%(kind)s'.",
+                 kind=organisation_kind_label(kind))
     if allowed:
-        sentence += f" Toegelaten: {', '.join(allowed)}."
+        sentence += " " + _("Toegelaten: %(kinds)s.", kinds=", ".join(allowed))
     return sentence
 
 
@@ -433,12 +456,13 @@ def submission_open(opens_at: datetime, closes_at: datetime, now: datetime) -> b
     return opens <= _require_aware(now, "Het huidige tijdstip") < closes
 
 
-def _local_day_and_time(moment: datetime) -> str:
-    return f"{format_local(moment, '%d-%m-%Y')} om {format_local(moment, '%H:%M')}"
+def day_and_time(moment: datetime) -> str:
+    """'28-03-2027 om 12:00': a moment in Brussels time, as the messages write it."""
+    return _("%(day)s om %(time)s", day=format_local(moment, "%d-%m-%Y"), time=format_local(moment, "%H:%M"))
 
 
 def deadline_message(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
-    """Where the submission period stands, in Dutch and Brussels time.
+    """Where the submission period stands, in words and Brussels time.
 
     The time left is real elapsed time (computed in UTC), so a deadline across
     the switch to or from summer time is counted correctly.
@@ -447,12 +471,13 @@ def deadline_message(opens_at: datetime, closes_at: datetime, now: datetime) -> 
     closes = _require_aware(closes_at, "Het sluitingstijdstip")
     current = _require_aware(now, "Het huidige tijdstip")
     if current < opens:
-        return f"De oproep opent op {_local_day_and_time(opens)}."
+        return _("De oproep opent op %(when)s.", when=day_and_time(opens))
     if current >= closes:
-        return f"De indieningstermijn is afgelopen op {_local_day_and_time(closes)}."
+        return _("De indieningstermijn is afgelopen op %(when)s.", when=day_and_time(closes))
     # under a second left still reads as 'nog 1 min.', never as 'afgelopen' while open
-    remaining = describe_remaining(max(closes - current, timedelta(seconds=1)))
-    return f"{remaining[0].upper()}{remaining[1:]} om in te dienen."
+    sentence = _("%(remaining)s om in te dienen.",
+                 remaining=describe_remaining(max(closes - current, timedelta(seconds=1))))
+    return sentence[:1].upper() + sentence[1:]
 
 
 # --------------------------------------------------------------------------- dossier numbers
@@ -462,97 +487,115 @@ def format_dossier_number(prefix: str, year: int, sequence: int) -> str:
     """'TG', 2017, 7 -> 'TG-2017-0007': sortable within a year, readable on the phone."""
     prefix = prefix.strip()
     if not prefix or any(char.isspace() or char == "-" for char in prefix):
-        raise ValueError("Het voorvoegsel van het dossiernummer moet één woord zonder streepjes zijn.")
+        raise ValueError(_("Het voorvoegsel van het dossiernummer moet één woord zonder streepjes zijn."))
     if not 1000 <= year <= 9999:
-        raise ValueError("Het jaar van het dossiernummer moet vier cijfers hebben.")
+        raise ValueError(_("Het jaar van het dossiernummer moet vier cijfers hebben."))
     if sequence < 1:
-        raise ValueError("Het volgnummer van een dossier begint bij 1.")
+        raise ValueError(_("Het volgnummer van een dossier begint bij 1."))
     return f"{prefix}-{year}-{sequence:04d}"
 
 
-# --------------------------------------------------------------------------- describing a call in plain Dutch
+# --------------------------------------------------------------------------- describing a call in plain words
 
 # Cost categories a call can declare eligible (codes stored on the call, labels shown).
-COST_CATEGORY_LABELS: dict[str, str] = {
+COST_CATEGORY_LABELS = {
     # budget lines of applications use the same codes
-    "staff": "personeelskosten",
-    "operating": "werkingskosten",
-    "communication": "communicatie en promotie",
-    "external_services": "externe dienstverlening",
-    "travel": "verplaatsingskosten",
-    "investment": "investeringen",
-    "overhead": "overhead- en structurele kosten",
+    "staff": lazy_gettext("personeelskosten"),
+    "operating": lazy_gettext("werkingskosten"),
+    "communication": lazy_gettext("communicatie en promotie"),
+    "external_services": lazy_gettext("externe dienstverlening"),
+    "travel": lazy_gettext("verplaatsingskosten"),
+    "investment": lazy_gettext("investeringen"),
+    "overhead": lazy_gettext("overhead- en structurele kosten"),
 }
 
 
 def cost_category_label(code: str) -> str:
-    """Dutch name of a cost category; an unknown code is shown as it is."""
-    return COST_CATEGORY_LABELS.get(code, code)
+    """The name of a cost category; an unknown code is shown as it is."""
+    return str(COST_CATEGORY_LABELS.get(code, code))
 
 
 def join_nl(items: Sequence[str]) -> str:
-    """['a', 'b', 'c'] -> 'a, b en c'."""
-    items = [item for item in items if item]
+    """['a', 'b', 'c'] -> 'a, b en c' (the last two joined by the page's word for 'and')."""
+    items = [str(item) for item in items if item]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " en " + items[-1]
+    return _("%(first)s en %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
 def describe_allowed_kinds(kinds: Sequence[str]) -> str:
     """Who may apply, in the order of the label list: 'gemeente, vzw De Rand en ...'."""
-    ordered = [label for code, label in ORGANISATION_KIND_LABELS.items() if code in set(kinds)]
+    ordered = [str(label) for code, label in ORGANISATION_KIND_LABELS.items() if code in set(kinds)]
     ordered += sorted(code for code in kinds if code not in ORGANISATION_KIND_LABELS)
     return join_nl(ordered)
 
 
 def describe_report_months(months: Sequence[int]) -> str:
-    """[6, 12] -> 'na 6 en 12 maanden, en een eindverslag'."""
+    """[6, 12] -> 'na 6 en 12 maanden, en een eindverslag' ('maand' after a lone 1)."""
     if not months:
-        return "een eindverslag na afloop van het project"
-    return f"na {join_nl([str(m) for m in sorted(months)])} maanden, en een eindverslag na afloop van het project"
+        return _("een eindverslag na afloop van het project")
+    ordered = sorted(months)
+    return ngettext("na %(months)s maand, en een eindverslag na afloop van het project",
+                    "na %(months)s maanden, en een eindverslag na afloop van het project",
+                    ordered[-1], months=join_nl([str(m) for m in ordered]))
+
+
+def report_months_problem(months: Sequence[int], max_duration_months: int | None) -> str | None:
+    """A report due after the longest a project may run is a report that never comes; a message if so."""
+    if not max_duration_months:
+        return None
+    late = [m for m in sorted(months) if m > max_duration_months]
+    if not late:
+        return None
+    return ngettext("Een rapportering na %(late)s maanden valt na de maximale looptijd van %(num)s maand.",
+                    "Een rapportering na %(late)s maanden valt na de maximale looptijd van %(num)s maanden.",
+                    max_duration_months, late=late[0])
 
 
 def weights_problem(weights: Sequence[Decimal]) -> str | None:
-    """Criteria weights are positive and add up to 100 (percent); Dutch message if not."""
+    """Criteria weights are positive and add up to 100 (percent); a message if not."""
     if any(_decimal(w, "Een gewicht") <= 0 for w in weights):
-        return "Elk gewicht moet groter dan nul zijn."
+        return _("Elk gewicht moet groter dan nul zijn.")
     total = sum((_decimal(w, "Een gewicht") for w in weights), ZERO)
     if weights and total != HUNDRED:
-        return f"De gewichten tellen op tot {format_decimal(total)}; samen moeten ze 100 zijn."
+        return _("De gewichten tellen op tot %(total)s; samen moeten ze 100 zijn.", total=format_decimal(total))
     return None
 
 
 def tranches_problem(percentages: Sequence[Decimal]) -> str | None:
-    """Payment tranches are each in (0, 100] and add up to exactly 100%; Dutch message if not."""
+    """Payment tranches are each in (0, 100] and add up to exactly 100%; a message if not."""
     values = [_decimal(p, "Een percentage") for p in percentages]
     if any(p <= 0 or p > HUNDRED for p in values):
-        return "Elk percentage moet groter dan 0 en hoogstens 100 zijn."
+        return _("Elk percentage moet groter dan 0 en hoogstens 100 zijn.")
     total = sum(values, ZERO)
     if values and total != HUNDRED:
-        return f"De betalingsschijven tellen op tot {format_percentage(total)}; samen moeten ze 100% zijn."
+        return _("De betalingsschijven tellen op tot %(total)s; samen moeten ze 100%% zijn.",
+                 total=format_percentage(total))
     return None
 
 
 def amounts_problem(envelope: Decimal | None, max_amount: Decimal | None,
                     max_amount_per_year: Decimal | None = None) -> dict[str, str]:
-    """Budget figures that do not fit together, by field name, in Dutch."""
+    """Budget figures that do not fit together, by field name."""
     problems: dict[str, str] = {}
     if envelope is not None and envelope <= 0:
-        problems["envelope"] = "Het budget van de oproep moet groter dan nul zijn."
+        problems["envelope"] = _("Het budget van de oproep moet groter dan nul zijn.")
     if max_amount is not None and max_amount <= 0:
-        problems["max_amount"] = "Het maximumbedrag per aanvraag moet groter dan nul zijn."
+        problems["max_amount"] = _("Het maximumbedrag per aanvraag moet groter dan nul zijn.")
     if max_amount_per_year is not None and max_amount_per_year <= 0:
-        problems["max_amount_per_year"] = "Het maximumbedrag per jaar moet groter dan nul zijn."
+        problems["max_amount_per_year"] = _("Het maximumbedrag per jaar moet groter dan nul zijn.")
     if "envelope" not in problems and "max_amount" not in problems and envelope is not None \
             and max_amount is not None and envelope < max_amount:
-        problems["envelope"] = (f"Het budget van de oproep ({format_eur(envelope)}) is kleiner dan het "
-                                f"maximumbedrag per aanvraag ({format_eur(max_amount)}).")
+        problems["envelope"] = _("Het budget van de oproep (%(envelope)s) is kleiner dan het maximumbedrag per "
+                                 "aanvraag (%(maximum)s).", envelope=format_eur(envelope),
+                                 maximum=format_eur(max_amount))
     if "max_amount_per_year" not in problems and max_amount_per_year is not None and max_amount is not None \
             and max_amount > 0 and max_amount_per_year > max_amount:
-        problems["max_amount_per_year"] = (f"Het maximum per jaar ({format_eur(max_amount_per_year)}) kan niet "
-                                           f"hoger zijn dan het maximum per aanvraag ({format_eur(max_amount)}).")
+        problems["max_amount_per_year"] = _("Het maximum per jaar (%(per_year)s) kan niet hoger zijn dan het "
+                                            "maximum per aanvraag (%(maximum)s).",
+                                            per_year=format_eur(max_amount_per_year), maximum=format_eur(max_amount))
     return problems
 
 
@@ -561,6 +604,6 @@ def period_problem(opens_at: datetime, closes_at: datetime) -> str | None:
     opens = _require_aware(opens_at, "Het openingstijdstip")
     closes = _require_aware(closes_at, "Het sluitingstijdstip")
     if closes <= opens:
-        return (f"De sluiting ({_local_day_and_time(closes)}) moet na de opening "
-                f"({_local_day_and_time(opens)}) liggen.")
+        return _("De sluiting (%(closes)s) moet na de opening (%(opens)s) liggen.",
+                 closes=day_and_time(closes), opens=day_and_time(opens))
     return None

@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 
 from ..accounts.access import admin_required
 from ..applications.states import ApplicationStatus
+from ..i18n import _
 from ..unit_of_work import on_conflict
 from ..timeutil import utcnow
 from . import queries
@@ -106,8 +107,8 @@ def admin_new():
         except CallInvalid as exc:
             form.show_operation_errors(exc.errors)
         else:
-            flash(f"De oproep '{call.title}' is aangemaakt als ontwerp. Controleer de regels en publiceer haar "
-                  "wanneer alles klopt.", "success")
+            flash(_("De oproep '%(title)s' is aangemaakt als ontwerp. Controleer de regels en publiceer haar "
+                    "wanneer alles klopt.", title=call.title), "success")
             return redirect(url_for("calls.admin_show", call_id=call.id))
     return render_template("calls/form.html", form=form, call=None, kind=kind), status
 
@@ -184,7 +185,7 @@ def admin_edit(call_id: int):
             flash(str(exc), "error")
             return redirect(url_for("calls.admin_show", call_id=call.id))
         else:
-            flash("De regels van de oproep zijn opgeslagen.", "success")
+            flash(_("De regels van de oproep zijn opgeslagen."), "success")
             return redirect(url_for("calls.admin_show", call_id=call.id))
     return render_template("calls/form.html", form=form, call=call, kind=call.kind, conflict=conflict), status
 
@@ -200,7 +201,7 @@ def admin_unlock(call_id: int):
     call = _admin_call(call_id)
     form = ReasonForm()
     if not form.validate():
-        message = " ".join(form.reason.errors) or "Geef een reden."
+        message = " ".join(str(e) for e in form.reason.errors) or _("Geef een reden.")
         return render_template("calls/locked.html", call=call, message=message, form=form,
                                submitted=queries.submitted_count(call.id)), 400
     on_conflict(lambda: _back_to_call(call_id, conflict_message(call)))
@@ -209,7 +210,7 @@ def admin_unlock(call_id: int):
     except CallError as exc:
         flash(str(exc), "error")
         return redirect(url_for("calls.admin_show", call_id=call_id))
-    flash("De regels zijn ontgrendeld voor één wijziging. Na het opslaan worden ze opnieuw vergrendeld.", "warning")
+    flash(_("De regels zijn ontgrendeld voor één wijziging. Na het opslaan worden ze opnieuw vergrendeld."), "warning")
     return redirect(url_for("calls.admin_edit", call_id=call.id))
 
 
@@ -223,7 +224,7 @@ def admin_lock(call_id: int):
     except CallError as exc:
         flash(str(exc), "error")
     else:
-        flash("De regels zijn opnieuw vergrendeld.", "success")
+        flash(_("De regels zijn opnieuw vergrendeld."), "success")
     return redirect(url_for("calls.admin_show", call_id=call.id))
 
 
@@ -261,6 +262,7 @@ def admin_duplicate(call_id: int):
     call = _admin_call(call_id)
     form = DuplicateForm()
     if request.method == "GET":
+        # Suggestions for stored content (the title, and the reason shown on the public page): Dutch, like the call.
         form.title.data = f"{call.title} (nieuwe ronde)"[:300]
         form.exclusion_reason.data = f"Al gefinancierd in de vorige ronde ({call.title})."[:300]
     funded = len(queries.funded_organisation_ids(call.id))
@@ -271,8 +273,8 @@ def admin_duplicate(call_id: int):
         except CallInvalid as exc:
             form.title.errors.append(exc.errors.get("title", str(exc)))
         else:
-            flash(f"De nieuwe ronde '{new.title}' is aangemaakt als ontwerp, met de data een jaar later. "
-                  "Controleer de data en de regels voor u publiceert.", "success")
+            flash(_("De nieuwe ronde '%(title)s' is aangemaakt als ontwerp, met de data een jaar later. "
+                    "Controleer de data en de regels voor u publiceert.", title=new.title), "success")
             return redirect(url_for("calls.admin_show", call_id=new.id))
     return render_template("calls/duplicate.html", call=call, form=form, funded=funded), \
         400 if form.errors else 200

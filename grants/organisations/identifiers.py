@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from grants.i18n import _, lazy_gettext
+
 __all__ = [
     "IdentifierError",
     "format_iban",
@@ -24,17 +26,18 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
 _KBO_SEPARATORS = re.compile(r"[\s.\-/]")
 
-KBO_FORMAT_MESSAGE = "Een ondernemingsnummer heeft 10 cijfers, bijvoorbeeld 0123.456.749."
-KBO_CHECK_MESSAGE = "Dit ondernemingsnummer klopt niet: de controlecijfers zijn fout."
-BE_IBAN_LENGTH_MESSAGE = ("Een Belgisch rekeningnummer telt 16 tekens: BE, 2 controlecijfers en 12 cijfers, "
-                          "bijvoorbeeld BE68 5390 0754 7034.")
-BE_IBAN_CHECK_MESSAGE = "Dit rekeningnummer klopt niet: de controlecijfers na BE zijn fout."
-BE_ACCOUNT_CHECK_MESSAGE = ("Dit rekeningnummer klopt niet: de laatste twee cijfers van het rekeningnummer "
-                            "zijn fout.")
+# Translated when raised (str() below), so the exception carries the text in the page's language.
+KBO_FORMAT_MESSAGE = lazy_gettext("Een ondernemingsnummer heeft 10 cijfers, bijvoorbeeld 0123.456.749.")
+KBO_CHECK_MESSAGE = lazy_gettext("Dit ondernemingsnummer klopt niet: de controlecijfers zijn fout.")
+BE_IBAN_LENGTH_MESSAGE = lazy_gettext("Een Belgisch rekeningnummer telt 16 tekens: BE, 2 controlecijfers en 12 "
+                                      "cijfers, bijvoorbeeld BE68 5390 0754 7034.")
+BE_IBAN_CHECK_MESSAGE = lazy_gettext("Dit rekeningnummer klopt niet: de controlecijfers na BE zijn fout.")
+BE_ACCOUNT_CHECK_MESSAGE = lazy_gettext("Dit rekeningnummer klopt niet: de laatste twee cijfers van het "
+                                        "rekeningnummer zijn fout.")
 
 
 class IdentifierError(ValueError):
-    """The text is not a valid identifier; the message is Dutch and shown to the user."""
+    """The text is not a valid identifier; the message (in the page's language) is shown to the user."""
 
 
 # --------------------------------------------------------------------------- KBO
@@ -43,26 +46,26 @@ class IdentifierError(ValueError):
 def normalise_kbo(text: str | None) -> str:
     """'BE 0123.456.749' or old '123.456.749' -> '0123456749' (format only, no check digits)."""
     if text is None or not text.strip():
-        raise IdentifierError("Vul een ondernemingsnummer in.")
+        raise IdentifierError(_("Vul een ondernemingsnummer in."))
     cleaned = _KBO_SEPARATORS.sub("", text.strip())
     if cleaned[:2].upper() == "BE":
         cleaned = cleaned[2:]
     if not _ASCII_DIGITS.fullmatch(cleaned) or len(cleaned) not in (9, 10):
-        raise IdentifierError(KBO_FORMAT_MESSAGE)
+        raise IdentifierError(str(KBO_FORMAT_MESSAGE))
     return cleaned.zfill(10)
 
 
 def _kbo_problem(number: str) -> str | None:
-    """The Dutch reason a normalised number is not a valid KBO number, or None."""
+    """The reason a normalised number is not a valid KBO number, or None."""
     if number[0] not in "01":
-        return "Een ondernemingsnummer begint met 0 of 1."
+        return _("Een ondernemingsnummer begint met 0 of 1.")
     if int(number[8:]) != 97 - int(number[:8]) % 97:
-        return KBO_CHECK_MESSAGE
+        return str(KBO_CHECK_MESSAGE)
     return None
 
 
 def parse_kbo(text: str | None) -> str:
-    """Normalised, checked enterprise number, or IdentifierError with the Dutch reason."""
+    """Normalised, checked enterprise number, or IdentifierError with the reason."""
     number = normalise_kbo(text)
     problem = _kbo_problem(number)
     if problem:
@@ -119,18 +122,18 @@ def parse_belgian_iban(text: str | None) -> str:
     """A Belgian IBAN, normalised and checked twice (IBAN and national check digits)."""
     iban = normalise_iban(text)
     if not iban:
-        raise IdentifierError("Vul een rekeningnummer (IBAN) in.")
+        raise IdentifierError(_("Vul een rekeningnummer (IBAN) in."))
     if not re.fullmatch(r"[A-Z0-9]+", iban):
-        raise IdentifierError("Een rekeningnummer bestaat enkel uit letters en cijfers, "
-                              "bijvoorbeeld BE68 5390 0754 7034.")
+        raise IdentifierError(_("Een rekeningnummer bestaat enkel uit letters en cijfers, "
+                                "bijvoorbeeld BE68 5390 0754 7034."))
     if not iban.startswith("BE"):
-        raise IdentifierError("Geef een Belgisch rekeningnummer op: het begint met BE.")
+        raise IdentifierError(_("Geef een Belgisch rekeningnummer op: het begint met BE."))
     if len(iban) != 16 or not _ASCII_DIGITS.fullmatch(iban[2:]):
-        raise IdentifierError(BE_IBAN_LENGTH_MESSAGE)
+        raise IdentifierError(str(BE_IBAN_LENGTH_MESSAGE))
     if _iban_mod97(iban) != 1:
-        raise IdentifierError(BE_IBAN_CHECK_MESSAGE)
+        raise IdentifierError(str(BE_IBAN_CHECK_MESSAGE))
     if not _belgian_account_ok(iban[4:]):
-        raise IdentifierError(BE_ACCOUNT_CHECK_MESSAGE)
+        raise IdentifierError(str(BE_ACCOUNT_CHECK_MESSAGE))
     return iban
 
 

@@ -1,13 +1,14 @@
-"""Dutch labels of organisation kinds (shared by models, forms and rules)."""
+"""Names of organisation kinds (shared by models, forms and rules), translated when shown."""
+from grants.i18n import lazy_gettext
 
 ORGANISATION_KIND_LABELS = {
-    "municipality": "gemeente",
-    "ocmw": "OCMW",
-    "vgc": "Vlaamse Gemeenschapscommissie",
-    "vzw_de_rand": "vzw De Rand",
-    "other_local_government": "ander lokaal bestuur",
-    "nonprofit": "vzw / organisatie zonder winstoogmerk",
-    "school": "school",
-    "university": "universiteit of hogeschool",
-    "other": "andere organisatie",
+    "municipality": lazy_gettext("gemeente"),
+    "ocmw": lazy_gettext("OCMW"),
+    "vgc": lazy_gettext("Vlaamse Gemeenschapscommissie"),
+    "vzw_de_rand": lazy_gettext("vzw De Rand"),
+    "other_local_government": lazy_gettext("ander lokaal bestuur"),
+    "nonprofit": lazy_gettext("vzw / organisatie zonder winstoogmerk"),
+    "school": lazy_gettext("school"),
+    "university": lazy_gettext("universiteit of hogeschool"),
+    "other": lazy_gettext("andere organisatie"),
 }

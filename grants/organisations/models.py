@@ -25,7 +25,7 @@ class OrganisationKind(enum.StrEnum):
     @property
     def label(self) -> str:
         from .labels import ORGANISATION_KIND_LABELS
-        return ORGANISATION_KIND_LABELS[self.value]
+        return str(ORGANISATION_KIND_LABELS[self.value])
 
     @property
     def is_local_government(self) -> bool:

@@ -7,10 +7,11 @@ import sqlalchemy as sa
 
 from ..audit.operations import record
 from ..extensions import db
+from ..i18n import _
 from .models import Organisation, OrganisationKind
 
 FLEMISH_REGION = "02000"
-# Local governments outside the municipality list that Plan Samenleven names.
+# Local governments outside the municipality list that Plan Samenleven names (their names are data).
 SPECIAL_LOCAL_GOVERNMENTS = [
     ("Vlaamse Gemeenschapscommissie", OrganisationKind.VGC, "Brussel"),
     ("vzw De Rand", OrganisationKind.VZW_DE_RAND, "Wemmel"),
@@ -18,7 +19,7 @@ SPECIAL_LOCAL_GOVERNMENTS = [
 
 
 class OrganisationError(ValueError):
-    """A refused organisation change; the message is Dutch."""
+    """A refused organisation change; the message is in the page's language."""
 
 
 def flemish_municipalities() -> list[dict]:
@@ -57,7 +58,7 @@ def import_municipalities(progress: Callable[[int], None] | None = None) -> int:
 def create_organisation(*, name: str, kind: OrganisationKind, kbo: str, place: str = "", province: str = "",
                         contact_email: str = "", actor=None) -> Organisation:
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.kbo == kbo)):
-        raise OrganisationError("Er bestaat al een organisatie met dit ondernemingsnummer.")
+        raise OrganisationError(_("Er bestaat al een organisatie met dit ondernemingsnummer."))
     org = Organisation(name=name, kind=kind, kbo=kbo, place=place or None, province=province or None,
                        contact_email=contact_email or None)
     db.session.add(org)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..accounts.access import admin_required
 from ..converters import int_arg
 from ..extensions import db
+from ..i18n import _
 from .forms import OrganisationForm
 from .labels import ORGANISATION_KIND_LABELS
 from .models import Organisation, OrganisationKind
@@ -53,7 +54,7 @@ def new():
         except OrganisationError as exc:
             form.kbo.errors.append(str(exc))
         else:
-            flash(f"{org.name} is toegevoegd.", "success")
+            flash(_("%(name)s is toegevoegd.", name=org.name), "success")
             return redirect(url_for("organisations.show", organisation_id=org.id))
     return render_template("organisations/form.html", form=form), 400 if form.errors else 200
 
