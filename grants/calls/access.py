@@ -2,7 +2,8 @@
 
 A predicate answers for one call (`can_view(user, call)`); its twin is the SQL condition that
 selects the same calls (`viewable(user)`), so a list and a page can never disagree. `PREDICATES`
-pairs them; tests/web/test_calls_access.py checks every pair on every status and kind of user.
+pairs them and `MODEL` names what they are about; tests/web/test_access_predicates.py checks every
+pair on a generated population (calls in every status, users of every role).
 
 - view: a call that was published (and every status after it) is public, for everyone, logged in
   or not; a draft only for the agency's admins, who preview it before publishing.
@@ -51,9 +52,10 @@ def manageable(user) -> ColumnElement[bool]:
     return sa.true() if _is_admin(user) else sa.false()
 
 
+MODEL = Call  # what the predicates are about (tests/web/test_access_predicates.py)
 PREDICATES = {
     "view": (can_view, viewable),
     "manage": (can_manage, manageable),
 }
 
-__all__ = ["PREDICATES", "can_manage", "can_view", "manageable", "viewable"]
+__all__ = ["MODEL", "PREDICATES", "can_manage", "can_view", "manageable", "viewable"]

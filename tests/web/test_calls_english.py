@@ -11,7 +11,7 @@ from grants.calls.models import PaymentTranche
 from grants.calls.states import CallStatus, TriggerKind
 from grants.extensions import db
 from grants.timeutil import utcnow
-from tests.web.test_calls_support import page
+from tests.support.calls import page
 
 
 def _english(browser, next_url="/"):
