@@ -19,7 +19,10 @@ from grants.accounts.models import MailMessage, Role
 from grants.accounts.operations import create_user, request_password_reset
 from grants.applications import operations as ops
 from grants.applications.states import ApplicationStatus as S
+from grants.audit.models import AuditEvent
 from grants.extensions import db
+from grants.i18n import _, forget_catalogue
+from grants.mail_templates import agency_text, render_mail, unique_addresses
 
 NOW = datetime(2027, 3, 1, 13, 5, tzinfo=timezone.utc)  # 14:05 in Brussels
 SIGNATURE = "Met vriendelijke groeten,\nAgentschap Binnenlands Bestuur - Plan Samenleven"
@@ -48,12 +51,16 @@ def _mails() -> list[MailMessage]:
     return list(db.session.scalars(sa.select(MailMessage).order_by(MailMessage.id)))
 
 
-def _in_english(app):
-    """A request whose pages are in English (the language switch)."""
+@pytest.fixture
+def english(app):
+    """Within a request whose pages are in English (the language switch)."""
     context = app.test_request_context("/")
     context.push()
     session["lang"] = "en"
-    return context
+    forget_catalogue()  # the test's app context may have looked the language up already
+    yield
+    context.pop()
+    forget_catalogue()
 
 
 def test_the_receipt_of_a_submission(setting):
@@ -171,3 +178,63 @@ def test_the_invitation(factory, role, label):
         "Kies via deze link een wachtwoord:\n\n"
         "http://localhost/password/reset/TOKEN\n\n"
         "Agentschap Binnenlands Bestuur")
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_mail_caused_on_an_english_page_goes_out_in_dutch(setting, english):
+    app, els = setting["app"], setting["els"]
+    assert _("Dossiernummer") == "Dossier number"  # the page is English
+    ops.submit_application(app, els, loaded_version=None)
+    body = _mails()[0].body
+    assert "Dossiernummer: TG-2027-0001\n" in body and "Gevraagde subsidie: 40.000,00 EUR\n" in body
+    assert "Dossier number" not in body
+    assert _("Dossiernummer") == "Dossier number"  # and is English again after the mail
+
+
+def test_an_invitation_from_an_english_page_names_the_role_in_dutch(factory, english):
+    create_user(email="jan@aalst.be", role=Role.JUROR, invite=True)
+    assert "U hebt een account gekregen als jurylid voor" in _mails()[0].body
+    assert Role.JUROR.label == "juror"
+
+
+def test_a_mail_template_renders_in_the_language_asked(app):
+    with app.test_request_context("/"):  # a Dutch page asks for an English mail
+        _a_mail_in_english()
+
+
+def _a_mail_in_english():
+    body = render_mail("invitation", language="en", name="Jan", role=Role.JUROR.text, reset_url="http://x/y")
+    assert "als juror voor" in body
+    receipt = render_mail("application_receipt", language="en", resubmission=False, received_at=NOW,
+                          dossier_number="TG-2027-0001", call_title="Oproep", organisation="Gent", title="T",
+                          requested=D("1234.5"), total_cost=D("2000"), submitted_by="Els", submitted_by_email="e@x.be",
+                          view_url="")
+    assert "Dossier number: TG-2027-0001\n" in receipt and "1.234,50 EUR" in receipt
+
+
+def test_audit_texts_stay_dutch_when_the_page_is_english(setting, english):
+    app, els = setting["app"], setting["els"]
+    assert agency_text(ops.sec.SECTIONS["problem"].title) == "Probleemanalyse"
+    ops.save_section(app, "problem", {"problem_analysis": "Nieuw."}, els, loaded_version=app.version,
+                     loaded_fingerprint="")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "application.update"))
+    assert event.reason == "Probleemanalyse"
+    assert str(ops.sec.SECTIONS["problem"].title) == "Problem analysis"
+
+
+@pytest.mark.parametrize("given, expected", [
+    (["els@gent.be", "info@gent.be"], ["els@gent.be", "info@gent.be"]),
+    (["Els@Gent.be", None, "", "els@gent.be", "info@gent.be"], ["Els@Gent.be", "info@gent.be"]),
+    ([None, ""], []),
+])
+def test_each_address_gets_a_mail_once(given, expected):
+    assert unique_addresses(given) == expected
+
+
+def test_the_password_reset_follows_the_page_it_was_asked_on(factory, english):
+    """Only the person asking receives it: in the language of their page."""
+    factory.user(email="els@gent.be", name="Els Peeters")
+    request_password_reset("els@gent.be")
+    assert _mails()[0].body.endswith("\n\nAgency for Home Affairs (ABB)")
