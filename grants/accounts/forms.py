@@ -5,9 +5,10 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..forms_common import REQUIRED
+from ..i18n import _, lazy_gettext
 from .models import Role
 
-EMAIL_MESSAGE = "Geef een geldig e-mailadres, bijvoorbeeld naam@gemeente.be."
+EMAIL_MESSAGE = lazy_gettext("Geef een geldig e-mailadres, bijvoorbeeld naam@gemeente.be.")
 MIN_PASSWORD = 10
 
 
@@ -15,54 +16,57 @@ def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _email_field(**kwargs):
+    return StringField(lazy_gettext("E-mailadres"), filters=[_lower],
+                       validators=[DataRequired(REQUIRED),
+                                   Length(max=254, message=lazy_gettext("Hoogstens 254 tekens.")),
+                                   Email(EMAIL_MESSAGE, check_deliverability=False)], **kwargs)
+
+
 class LoginForm(FlaskForm):
-    email = StringField("E-mailadres", filters=[_lower],
-                        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens."),
-                                    Email(EMAIL_MESSAGE, check_deliverability=False)],
-                        render_kw={"autocomplete": "username"})
-    password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200)],
+    email = _email_field(render_kw={"autocomplete": "username"})
+    password = PasswordField(lazy_gettext("Wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
-    remember = BooleanField("Aangemeld blijven op dit toestel")
+    remember = BooleanField(lazy_gettext("Aangemeld blijven op dit toestel"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = StringField("E-mailadres", filters=[_lower],
-                        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens."),
-                                    Email(EMAIL_MESSAGE, check_deliverability=False)])
+    email = _email_field()
 
 
 def strong_enough(form, field) -> None:
     value = field.data or ""
     if len(value) < MIN_PASSWORD:
-        raise ValidationError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
+        raise ValidationError(_("Kies een wachtwoord van minstens %(minimum)s tekens.", minimum=MIN_PASSWORD))
     if value.isdigit() or value.isalpha():
-        raise ValidationError("Gebruik in uw wachtwoord zowel letters als cijfers of leestekens.")
+        raise ValidationError(_("Gebruik in uw wachtwoord zowel letters als cijfers of leestekens."))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("Nieuw wachtwoord", validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
+    password = PasswordField(lazy_gettext("Nieuw wachtwoord"),
+                             validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Herhaal het nieuwe wachtwoord",
-                            validators=[DataRequired(REQUIRED), EqualTo("password", "De wachtwoorden verschillen.")],
+    confirm = PasswordField(lazy_gettext("Herhaal het nieuwe wachtwoord"),
+                            validators=[DataRequired(REQUIRED),
+                                        EqualTo("password", lazy_gettext("De wachtwoorden verschillen."))],
                             render_kw={"autocomplete": "new-password"})
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
+# The labels are Text pairs: the select shows them in the language of the page.
+ROLE_CHOICES = [(r.value, r.text) for r in Role]
 
 
 class UserForm(FlaskForm):
-    email = StringField("E-mailadres", filters=[_lower],
-                        validators=[DataRequired(REQUIRED), Length(max=254, message="Hoogstens 254 tekens."),
-                                    Email(EMAIL_MESSAGE, check_deliverability=False)])
-    name = StringField("Naam", filters=[lambda v: v.strip() if v else v],
-                       validators=[Length(max=200, message="Hoogstens 200 tekens.")])
-    role = SelectField("Rol", choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
+    email = _email_field()
+    name = StringField(lazy_gettext("Naam"), filters=[lambda v: v.strip() if v else v],
+                       validators=[Length(max=200, message=lazy_gettext("Hoogstens 200 tekens."))])
+    role = SelectField(lazy_gettext("Rol"), choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
     organisation_codes = TextAreaField(
-        "Organisaties", validators=[Length(max=2000, message="Hoogstens 2000 tekens.")],
-        description="Eén REFNIS-code (gemeente, bv. 44021 voor Gent) of ondernemingsnummer per regel. "
-                    "Een jurylid dat lid is van een aanvragende organisatie heeft een belangenconflict.")
-    active = BooleanField("Actief", default=True)
-    send_invitation = BooleanField("Uitnodiging per e-mail versturen", default=True)
+        lazy_gettext("Organisaties"), validators=[Length(max=2000, message=lazy_gettext("Hoogstens 2000 tekens."))],
+        description=lazy_gettext("Eén REFNIS-code (gemeente, bv. 44021 voor Gent) of ondernemingsnummer per regel. "
+                                 "Een jurylid dat lid is van een aanvragende organisatie heeft een belangenconflict."))
+    active = BooleanField(lazy_gettext("Actief"), default=True)
+    send_invitation = BooleanField(lazy_gettext("Uitnodiging per e-mail versturen"), default=True)
 
     organisation_ids: list[int]
 
@@ -81,5 +85,5 @@ class UserForm(FlaskForm):
             elif org.id not in self.organisation_ids:
                 self.organisation_ids.append(org.id)
         if unknown:
-            raise ValidationError("Onbekende organisatie: " + ", ".join(unknown) +
-                                  ". Geef een REFNIS-code van 5 cijfers of een ondernemingsnummer.")
+            raise ValidationError(_("Onbekende organisatie: %(codes)s. Geef een REFNIS-code van 5 cijfers of een "
+                                    "ondernemingsnummer.", codes=", ".join(unknown)))

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import UTCDateTime, enum_column
 from ..extensions import db
+from ..states import Text
 from ..timeutil import utcnow
 
 
@@ -19,8 +20,21 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
     @property
+    def text(self) -> Text:
+        """The label in both languages; shown in the language of the page."""
+        return ROLE_LABELS[self]
+
+    @property
     def label(self) -> str:
-        return {"applicant": "aanvrager", "juror": "jurylid", "admin": "dossierbeheerder ABB"}[self.value]
+        return str(ROLE_LABELS[self])
+
+
+# One record per role, like the state records: the label in Dutch and in English.
+ROLE_LABELS = {
+    Role.APPLICANT: Text("aanvrager", "applicant"),
+    Role.JUROR: Text("jurylid", "juror"),
+    Role.ADMIN: Text("dossierbeheerder ABB", "ABB case officer"),
+}
 
 
 memberships = sa.Table(

@@ -1,4 +1,6 @@
-"""Account operations: they validate, write, audit and queue mail; the request commits."""
+"""Account operations: they validate, write, audit and queue mail; the request commits.
+
+Mail bodies are templates under templates/mail/ (password_reset.txt, invitation.txt)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +15,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..audit.operations import diff, record, snapshot
 from ..extensions import db
-from ..mail import queue_mail
+from ..i18n import _, lazy_gettext
+from ..mail_templates import queue_template_mail
 from ..organisations.models import Organisation
+from ..states import current_language
 from ..timeutil import format_local, utcnow
 from ..unit_of_work import keep_changes_on_error
 from .models import ApiToken, LoginThrottle, Role, User
@@ -23,7 +27,7 @@ RESET_SALT = "password-reset"
 
 
 class AccountError(ValueError):
-    """A refused account action; the message is Dutch."""
+    """A refused account action; the message is in the page's language (Dutch by default)."""
 
 
 # --- login throttling -------------------------------------------------------------------------
@@ -58,11 +62,12 @@ def authenticate(email: str, password: str) -> User:
     """The user for these credentials; raises AccountError with the message to show."""
     locked = login_locked_until(email)
     if locked:
-        raise AccountError(f"Te veel mislukte aanmeldpogingen. Probeer het opnieuw na {format_local(locked, '%H:%M')}.")
+        raise AccountError(_("Te veel mislukte aanmeldpogingen. Probeer het opnieuw na %(time)s.",
+                             time=format_local(locked, "%H:%M")))
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None or not user.check_password(password) or not user.active:
         register_failed_login(email)
-        raise AccountError("Het e-mailadres of het wachtwoord klopt niet.")
+        raise AccountError(_("Het e-mailadres of het wachtwoord klopt niet."))
     db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == email))
     user.last_login_at = utcnow()
     record("user.login", user, actor=user)
@@ -84,12 +89,12 @@ def user_for_reset_token(token: str) -> User:
     try:
         payload = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
     except SignatureExpired as exc:
-        raise AccountError("Deze link is verlopen. Vraag een nieuwe link aan.") from exc
+        raise AccountError(_("Deze link is verlopen. Vraag een nieuwe link aan.")) from exc
     except BadSignature as exc:
-        raise AccountError("Deze link is ongeldig of al gebruikt. Vraag een nieuwe link aan.") from exc
+        raise AccountError(_("Deze link is ongeldig of al gebruikt. Vraag een nieuwe link aan.")) from exc
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
     if user is None or user.session_token != payload.get("session") or not user.active:
-        raise AccountError("Deze link is ongeldig of al gebruikt. Vraag een nieuwe link aan.")
+        raise AccountError(_("Deze link is ongeldig of al gebruikt. Vraag een nieuwe link aan."))
     return user
 
 
@@ -102,11 +107,10 @@ def request_password_reset(email: str) -> None:
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None or not user.active:
         return
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    queue_mail(user.email, "Nieuw wachtwoord kiezen - Plan Samenleven",
-               f"Beste {user.display_name},\n\nVia deze link kiest u een nieuw wachtwoord "
-               f"(geldig gedurende {minutes} minuten, één keer te gebruiken):\n\n{_reset_url(user)}\n\n"
-               "Hebt u dit niet gevraagd? Dan mag u deze e-mail negeren.\n\nAgentschap Binnenlands Bestuur")
+    # Only the person asking receives it: in the language of the page they asked on.
+    queue_template_mail([user.email], "password_reset", lazy_gettext("Nieuw wachtwoord kiezen - Plan Samenleven"),
+                        language=current_language(), name=user.display_name, reset_url=_reset_url(user),
+                        minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     record("user.password_reset_requested", user, actor=user)
 
 
@@ -124,7 +128,7 @@ AUDITED_USER_FIELDS = ["email", "name", "role", "active"]
 def _organisations(ids: list[int]) -> list[Organisation]:
     found = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
     if len(found) != len(set(ids)):
-        raise AccountError("Onbekende organisatie gekozen.")
+        raise AccountError(_("Onbekende organisatie gekozen."))
     return found
 
 
@@ -132,7 +136,7 @@ def create_user(*, email: str, role: Role, name: str = "", password: str | None 
                 organisation_ids: list[int] | None = None, invite: bool = False, actor: User | None = None) -> User:
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise AccountError("Er bestaat al een gebruiker met dit e-mailadres.")
+        raise AccountError(_("Er bestaat al een gebruiker met dit e-mailadres."))
     user = User(email=email, name=name, role=role, active=True)
     user.set_password(password or secrets.token_urlsafe(24))
     if not password:
@@ -143,10 +147,9 @@ def create_user(*, email: str, role: Role, name: str = "", password: str | None 
     record("user.create", user, {**diff({}, snapshot(user, AUDITED_USER_FIELDS)),
                                  "organisations": [[], sorted(o.id for o in user.organisations)]}, actor=actor)
     if invite:
-        queue_mail(user.email, "Uitnodiging - Plan Samenleven projectoproepen",
-                   f"Beste {user.display_name},\n\nU hebt een account gekregen als {user.role.label} voor de "
-                   f"projectoproepen van het Agentschap Binnenlands Bestuur.\nKies via deze link een wachtwoord:\n\n"
-                   f"{_reset_url(user)}\n\nAgentschap Binnenlands Bestuur")
+        # The role is a Text pair: it is rendered in the mail's language (the agency's).
+        queue_template_mail([user.email], "invitation", lazy_gettext("Uitnodiging - Plan Samenleven projectoproepen"),
+                            name=user.display_name, role=user.role.text, reset_url=_reset_url(user))
     return user
 
 
@@ -154,9 +157,9 @@ def update_user(user: User, *, email: str, name: str, role: Role, active: bool, 
                 actor: User) -> None:
     email = email.strip().lower()
     if email != user.email and db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise AccountError("Er bestaat al een gebruiker met dit e-mailadres.")
+        raise AccountError(_("Er bestaat al een gebruiker met dit e-mailadres."))
     if user.id == actor.id and (role != Role.ADMIN or not active):
-        raise AccountError("U kunt uw eigen beheerdersrechten niet intrekken.")
+        raise AccountError(_("U kunt uw eigen beheerdersrechten niet intrekken."))
     before = snapshot(user, AUDITED_USER_FIELDS)
     before_orgs = sorted(o.id for o in user.organisations)
     user.email, user.name, user.role, user.active = email, name, role, active

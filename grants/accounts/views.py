@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
+from ..i18n import _
 from .access import admin_required
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, UserForm
 from .models import Role, User
@@ -18,7 +19,7 @@ bp = Blueprint("accounts", __name__)
 
 
 def load_user(user_id: str) -> User | None:
-    ident, _, token = user_id.partition(":")
+    ident, _colon, token = user_id.partition(":")
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
@@ -61,7 +62,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("U bent afgemeld.", "success")
+    flash(_("U bent afgemeld."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -70,8 +71,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data)
-        flash("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail "
-              "met een link om een nieuw wachtwoord te kiezen.", "success")
+        flash(_("Als dit e-mailadres bij ons bekend is, ontvangt u binnen enkele minuten een e-mail met een link om "
+                "een nieuw wachtwoord te kiezen."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
 
@@ -86,7 +87,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         set_password(user, form.password.data)
         logout_user()
-        flash("Uw wachtwoord is gewijzigd. U kunt zich nu aanmelden.", "success")
+        flash(_("Uw wachtwoord is gewijzigd. U kunt zich nu aanmelden."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, user=user), 400 if form.errors else 200
 
@@ -128,8 +129,10 @@ def new_user():
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash(f"Gebruiker {user.email} is aangemaakt" +
-                  (" en uitgenodigd per e-mail." if form.send_invitation.data else "."), "success")
+            if form.send_invitation.data:
+                flash(_("Gebruiker %(email)s is aangemaakt en uitgenodigd per e-mail.", email=user.email), "success")
+            else:
+                flash(_("Gebruiker %(email)s is aangemaakt.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None), 400 if form.errors else 200
 
@@ -150,6 +153,6 @@ def edit_user(user_id: int):
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash("De gebruiker is bijgewerkt.", "success")
+            flash(_("De gebruiker is bijgewerkt."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user), 400 if form.errors else 200

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..calls.rules import WaiverStatus
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
+from ..i18n import lazy_gettext
 from ..timeutil import utcnow
 from .states import ApplicationStatus
 
@@ -137,9 +138,20 @@ class ContributionKind(enum.StrEnum):
     THIRD_PARTY = "third_party"
 
     @property
+    def text(self):
+        """The label, translated when shown (a lazy string)."""
+        return CONTRIBUTION_KIND_LABELS[self]
+
+    @property
     def label(self) -> str:
-        return {"own_financial": "eigen financiële inbreng", "own_staff": "eigen personeelsinzet",
-                "third_party": "bijdrage van derden"}[self.value]
+        return str(CONTRIBUTION_KIND_LABELS[self])
+
+
+CONTRIBUTION_KIND_LABELS = {
+    ContributionKind.OWN_FINANCIAL: lazy_gettext("eigen financiële inbreng"),
+    ContributionKind.OWN_STAFF: lazy_gettext("eigen personeelsinzet"),
+    ContributionKind.THIRD_PARTY: lazy_gettext("bijdrage van derden"),
+}
 
 
 class Contribution(db.Model):
@@ -176,8 +188,19 @@ class AttachmentKind(enum.StrEnum):
     BANK_CONFIRMATION = "bank_confirmation"  # when the payout account differs from the usual one
 
     @property
+    def text(self):
+        """The label, translated when shown (a lazy string)."""
+        return ATTACHMENT_KIND_LABELS[self]
+
+    @property
     def label(self) -> str:
-        return {"general": "bijlage", "bank_confirmation": "bevestigingsbrief rekeningnummer"}[self.value]
+        return str(ATTACHMENT_KIND_LABELS[self])
+
+
+ATTACHMENT_KIND_LABELS = {
+    AttachmentKind.GENERAL: lazy_gettext("bijlage"),
+    AttachmentKind.BANK_CONFIRMATION: lazy_gettext("bevestigingsbrief rekeningnummer"),
+}
 
 
 class Attachment(db.Model):

@@ -1,6 +1,7 @@
 """The only code that changes applications: validate, write, audit, queue mail, flush.
 
-Every refusal is an ApplicationError with a Dutch message for the page; the request commits.
+Every refusal is an ApplicationError with a message for the page (Dutch, or the page's language),
+built where it is raised; the request commits. Mail bodies are templates under templates/mail/.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from ..audit.operations import diff, record
 from ..calls.models import Call
 from ..calls.rules import Applicant, WaiverStatus, check_eligibility, format_dossier_number
 from ..extensions import db
-from ..mail import queue_mail
-from ..money import format_eur
+from ..i18n import _, lazy_gettext
+from ..mail_templates import agency_text, queue_template_mail
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..timeutil import format_local, to_local, utcnow
@@ -64,7 +65,11 @@ def current_time() -> datetime:
 
 
 def _moment(value: datetime) -> str:
-    return f"{format_local(value, '%d-%m-%Y')} om {format_local(value, '%H:%M')}"
+    return _("%(date)s om %(time)s", date=format_local(value, "%d-%m-%Y"), time=format_local(value, "%H:%M"))
+
+
+def _someone(user) -> str:
+    return user.display_name if user is not None else _("iemand anders")
 
 
 def _touch(app: Application, actor, now: datetime) -> None:
@@ -84,22 +89,26 @@ def _set_status(app: Application, target: S) -> list[Any]:
 # --------------------------------------------------------------------------- editing rules
 
 
-def edit_refusal(app: Application, now: datetime) -> str | None:
-    """Why the applicant may not change this application now, or None."""
+def edit_refusal(app: Application, now: datetime, *, submitting: bool = False) -> str | None:
+    """Why the applicant may not change (or, `submitting`, submit) this application now, or None."""
     if app.status == S.DRAFT:
         if app.call.is_open_at(now):
             return None
         if now >= app.call.closes_at:
-            return (f"De indieningstermijn van deze oproep is afgelopen op {_moment(app.call.closes_at)}; "
-                    "de aanvraag kan niet meer gewijzigd of ingediend worden.")
-        return "De oproep staat niet open voor indiening."
+            if submitting:
+                return _("De indieningstermijn van deze oproep is afgelopen op %(moment)s; de aanvraag kan niet "
+                         "meer ingediend worden.", moment=_moment(app.call.closes_at))
+            return _("De indieningstermijn van deze oproep is afgelopen op %(moment)s; de aanvraag kan niet meer "
+                     "gewijzigd of ingediend worden.", moment=_moment(app.call.closes_at))
+        return _("De oproep staat niet open voor indiening.")
     if app.status == S.INFO_REQUESTED:
         request = app.open_info_request
         if request is not None and now < request.due_at:
             return None
-        return ("De termijn om de aanvraag aan te vullen is afgelopen"
-                + (f" op {_moment(request.due_at)}." if request is not None else "."))
-    return f"Een aanvraag met status '{app.status.label}' kan niet meer gewijzigd worden."
+        if request is None:
+            return _("De termijn om de aanvraag aan te vullen is afgelopen.")
+        return _("De termijn om de aanvraag aan te vullen is afgelopen op %(moment)s.", moment=_moment(request.due_at))
+    return _("Een aanvraag met status '%(status)s' kan niet meer gewijzigd worden.", status=app.status.label)
 
 
 def ensure_editable(app: Application, now: datetime) -> None:
@@ -115,8 +124,9 @@ def start_application(call: Call, organisation: Organisation, actor) -> Applicat
     now = current_time()
     if not call.is_open_at(now):
         if now >= call.closes_at:
-            raise ApplicationError(f"De indieningstermijn van deze oproep is afgelopen op {_moment(call.closes_at)}.")
-        raise ApplicationError("Deze oproep staat niet open voor aanvragen.")
+            raise ApplicationError(_("De indieningstermijn van deze oproep is afgelopen op %(moment)s.",
+                                     moment=_moment(call.closes_at)))
+        raise ApplicationError(_("Deze oproep staat niet open voor aanvragen."))
     existing = existing_application_counts([call.id], [organisation.id]).get((call.id, organisation.id), 0)
     result = check_eligibility(call.eligibility_rule(),
                                Applicant(organisation.id, organisation.kind.value, organisation.name),
@@ -158,17 +168,16 @@ def save_section(app: Application, section: str, values: dict[str, Any], actor, 
         _touch(app, actor, now)
     db.session.flush()
     if changes:
-        record("application.update", app, changes, actor=actor, reason=spec.title)
+        record("application.update", app, changes, actor=actor, reason=agency_text(spec.title))
     return changes
 
 
 def _conflict(app: Application, section: str) -> EditConflict:
-    who = app.updated_by.display_name if app.updated_by is not None else "iemand anders"
-    title = sec.SECTIONS[section].title
     return EditConflict(
-        f"{who} heeft '{title}' bewaard op {_moment(app.updated_at)}, nadat u dit formulier opende. "
-        "Er is niets overschreven. Hieronder staan beide versies: neem over wat u wilt behouden en "
-        "bewaar opnieuw.", theirs=sec.shown(section, app))
+        _("%(who)s heeft '%(title)s' bewaard op %(moment)s, nadat u dit formulier opende. Er is niets "
+          "overschreven. Hieronder staan beide versies: neem over wat u wilt behouden en bewaar opnieuw.",
+          who=_someone(app.updated_by), title=sec.SECTIONS[section].title, moment=_moment(app.updated_at)),
+        theirs=sec.shown(section, app))
 
 
 def conflict_after_race(app: Application, section: str) -> EditConflict:
@@ -188,24 +197,25 @@ def add_partner(app: Application, code: str, actor) -> Organisation:
     ensure_editable(app, now)
     call = app.call
     if not call.partnerships_allowed:
-        raise ApplicationError("Deze oproep staat geen aanvragen in samenwerkingsverband toe.")
+        raise ApplicationError(_("Deze oproep staat geen aanvragen in samenwerkingsverband toe."))
     org = find_organisation_by_code(code)
     if org is None:
-        raise ApplicationError(f"Geen organisatie gevonden met REFNIS-code of ondernemingsnummer '{code.strip()}'.")
+        raise ApplicationError(_("Geen organisatie gevonden met REFNIS-code of ondernemingsnummer '%(code)s'.",
+                                 code=code.strip()))
     if org.id == app.organisation_id:
-        raise ApplicationError(f"{org.name} dient de aanvraag zelf in; voeg hier enkel de partners toe.")
+        raise ApplicationError(_("%(name)s dient de aanvraag zelf in; voeg hier enkel de partners toe.",
+                                 name=org.name))
     if app.partnership is not None and any(m.organisation_id == org.id for m in app.partnership.members):
-        raise ApplicationError(f"{org.name} is al partner in deze aanvraag.")
+        raise ApplicationError(_("%(name)s is al partner in deze aanvraag.", name=org.name))
     other = db.session.scalar(sa.select(PartnershipMember).where(PartnershipMember.call_id == call.id,
                                                                  PartnershipMember.organisation_id == org.id))
     if other is not None:
-        raise ApplicationError(f"{org.name} maakt al deel uit van een ander samenwerkingsverband voor deze oproep. "
-                               "Een organisatie kan maar in één samenwerkingsverband per oproep zitten.")
+        raise ApplicationError(_in_other_partnership(org.name))
     if call.one_application_per_organisation and db.session.scalar(
             sa.select(Application.id).where(Application.call_id == call.id, Application.organisation_id == org.id,
                                             Application.status != S.WITHDRAWN)):
-        raise ApplicationError(f"{org.name} heeft zelf een aanvraag voor deze oproep; per organisatie is maar één "
-                               "aanvraag toegelaten.")
+        raise ApplicationError(_("%(name)s heeft zelf een aanvraag voor deze oproep; per organisatie is maar één "
+                                 "aanvraag toegelaten.", name=org.name))
     # Kind and exclusions apply to partners too; an allow-list names who may lead, not who may join.
     rule = dataclasses.replace(call.eligibility_rule(), allow_list=frozenset(), one_application_per_organisation=False)
     result = check_eligibility(rule, Applicant(org.id, org.kind.value, org.name), as_partnership=True)
@@ -218,8 +228,9 @@ def add_partner(app: Application, code: str, actor) -> Organisation:
                 lead = app.organisation
                 if db.session.scalar(sa.select(PartnershipMember.id).where(
                         PartnershipMember.call_id == call.id, PartnershipMember.organisation_id == lead.id)):
-                    raise ApplicationError(f"{lead.name} maakt al deel uit van een ander samenwerkingsverband voor "
-                                           "deze oproep.")
+                    raise ApplicationError(_("%(name)s maakt al deel uit van een ander samenwerkingsverband voor "
+                                             "deze oproep.", name=lead.name))
+                # The partnership's name is stored: it stays in the agency's language.
                 partnership = Partnership(call_id=call.id, name=f"Samenwerkingsverband {lead.name}",
                                           lead_organisation_id=lead.id)
                 partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=lead.id))
@@ -229,12 +240,16 @@ def add_partner(app: Application, code: str, actor) -> Organisation:
                                                              organisation=org))
             db.session.flush()
     except IntegrityError as exc:
-        raise ApplicationError(f"{org.name} maakt al deel uit van een ander samenwerkingsverband voor deze oproep. "
-                               "Een organisatie kan maar in één samenwerkingsverband per oproep zitten.") from exc
+        raise ApplicationError(_in_other_partnership(org.name)) from exc
     _touch(app, actor, now)
     db.session.flush()
     record("application.partner_add", app, {"partners": [before, _partner_names(app)]}, actor=actor)
     return org
+
+
+def _in_other_partnership(name: str) -> str:
+    return _("%(name)s maakt al deel uit van een ander samenwerkingsverband voor deze oproep. Een organisatie kan "
+             "maar in één samenwerkingsverband per oproep zitten.", name=name)
 
 
 def remove_partner(app: Application, organisation_id: int, actor) -> Organisation:
@@ -244,7 +259,7 @@ def remove_partner(app: Application, organisation_id: int, actor) -> Organisatio
     member = next((m for m in partnership.members if m.organisation_id == organisation_id
                    and organisation_id != app.organisation_id), None) if partnership else None
     if member is None:
-        raise ApplicationError("Deze organisatie is geen partner in deze aanvraag.")
+        raise ApplicationError(_("Deze organisatie is geen partner in deze aanvraag."))
     before = _partner_names(app)
     org = member.organisation
     partnership.members.remove(member)
@@ -292,8 +307,8 @@ def add_attachment(app: Application, stored: StoredFile, kind: AttachmentKind, a
     db.session.add(attachment)
     _touch(app, actor, now)
     db.session.flush()
-    record("application.attachment_add", app, {"attachments": [None, f"{kind.label}: {stored.original_name}"]},
-           actor=actor)
+    record("application.attachment_add", app,
+           {"attachments": [None, f"{agency_text(kind.text)}: {stored.original_name}"]}, actor=actor)
     return attachment
 
 
@@ -308,19 +323,11 @@ def delete_attachment(app: Application, attachment: Attachment, actor) -> str:
     _touch(app, actor, now)
     db.session.flush()
     record("application.attachment_delete", app,
-           {"attachments": [f"{attachment.kind.label}: {attachment.original_name}", None]}, actor=actor)
+           {"attachments": [f"{agency_text(attachment.kind.text)}: {attachment.original_name}", None]}, actor=actor)
     return stored_name
 
 
 # --------------------------------------------------------------------------- submit
-
-
-def _recipients(app: Application, actor) -> list[str]:
-    seen: list[str] = []
-    for address in (getattr(actor, "email", None), app.organisation.contact_email):
-        if address and address.lower() not in {a.lower() for a in seen}:
-            seen.append(address)
-    return seen
 
 
 def _lock_call(call_id: int) -> None:
@@ -348,7 +355,7 @@ def _assign_dossier_number(app: Application) -> None:
             return
         except IntegrityError:
             continue
-    raise ApplicationError("Er kon geen dossiernummer toegekend worden. Probeer het opnieuw.")
+    raise ApplicationError(_("Er kon geen dossiernummer toegekend worden. Probeer het opnieuw."))
 
 
 def submit_application(app: Application, actor, *, loaded_version: int | None, response: str = "",
@@ -357,18 +364,19 @@ def submit_application(app: Application, actor, *, loaded_version: int | None, r
     now = current_time()
     if app.status not in (S.DRAFT, S.INFO_REQUESTED):
         raise ApplicationError(refusal_message(app.status, S.SUBMITTED) if app.status != S.SUBMITTED
-                               else "Deze aanvraag is al ingediend.")
-    reason = edit_refusal(app, now)
+                               else _("Deze aanvraag is al ingediend."))
+    reason = edit_refusal(app, now, submitting=True)
     if reason:
-        raise ApplicationError(reason.replace("gewijzigd of ingediend", "ingediend"))
+        raise ApplicationError(reason)
     if loaded_version is not None and loaded_version != app.version:
-        who = app.updated_by.display_name if app.updated_by is not None else "iemand anders"
-        raise ChangedSinceLoaded(f"De aanvraag is gewijzigd door {who} op {_moment(app.updated_at)}, nadat u de "
-                                 "controlelijst opende. Bekijk de controlelijst opnieuw en dien dan in.")
+        raise ChangedSinceLoaded(_("De aanvraag is gewijzigd door %(who)s op %(moment)s, nadat u de controlelijst "
+                                   "opende. Bekijk de controlelijst opnieuw en dien dan in.",
+                                   who=_someone(app.updated_by), moment=_moment(app.updated_at)))
     problems = failing(checklist_for(app, now))
     if problems:
-        raise SubmissionRefused("De aanvraag kan nog niet ingediend worden.",
-                                reasons=[f"{item.title}: {item.detail}" for item in problems])
+        raise SubmissionRefused(_("De aanvraag kan nog niet ingediend worden."),
+                                reasons=[_("%(title)s: %(detail)s", title=item.title, detail=item.detail)
+                                         for item in problems])
     resubmission = app.status == S.INFO_REQUESTED
     if not resubmission:
         existing = existing_application_counts([app.call_id], [app.organisation_id]).get(
@@ -377,7 +385,7 @@ def submit_application(app: Application, actor, *, loaded_version: int | None, r
                                    Applicant(app.organisation_id, app.organisation.kind.value, app.organisation.name),
                                    existing_applications=max(existing - 1, 0))
         if not result.ok:
-            raise SubmissionRefused("De aanvraag kan niet ingediend worden.", reasons=list(result.reasons))
+            raise SubmissionRefused(_("De aanvraag kan niet ingediend worden."), reasons=list(result.reasons))
         _assign_dossier_number(app)
     changes: dict[str, list[Any]] = {"status": _set_status(app, S.SUBMITTED)}
     if resubmission:
@@ -397,29 +405,14 @@ def submit_application(app: Application, actor, *, loaded_version: int | None, r
 
 
 def _queue_receipt(app: Application, actor, now: datetime, *, resubmission: bool, view_url: str) -> None:
-    what = "aanvulling van uw aanvraag" if resubmission else "aanvraag"
-    subject = f"Ontvangstbevestiging {app.dossier_number}: {app.title}"[:300]
-    body = "\n".join([
-        "Beste,",
-        "",
-        f"Het Agentschap Binnenlands Bestuur heeft de {what} goed ontvangen op {_moment(now)}.",
-        "",
-        f"Dossiernummer: {app.dossier_number}",
-        f"Oproep: {app.call.title}",
-        f"Aanvrager: {app.organisation.name}",
-        f"Project: {app.title}",
-        f"Gevraagde subsidie: {format_eur(app.requested_amount)}",
-        f"Totale projectkost: {format_eur(app.total_cost)}",
-        f"Ingediend door: {actor.display_name} ({actor.email})",
-        "",
-        "Vermeld het dossiernummer in al uw berichten over deze aanvraag.",
-        f"U volgt de aanvraag op via {view_url}" if view_url else "",
-        "",
-        "Met vriendelijke groeten,",
-        "Agentschap Binnenlands Bestuur - Plan Samenleven",
-    ])
-    for address in _recipients(app, actor):
-        queue_mail(address, subject, body)
+    """To the one who submitted and to the organisation's general address (templates/mail/application_receipt.txt)."""
+    queue_template_mail(
+        [getattr(actor, "email", None), app.organisation.contact_email], "application_receipt",
+        lazy_gettext("Ontvangstbevestiging %(number)s: %(title)s", number=app.dossier_number, title=app.title),
+        resubmission=resubmission, received_at=now, dossier_number=app.dossier_number, call_title=app.call.title,
+        organisation=app.organisation.name, title=app.title, requested=app.requested_amount,
+        total_cost=app.total_cost, submitted_by=actor.display_name, submitted_by_email=actor.email,
+        view_url=view_url)
 
 
 # --------------------------------------------------------------------------- any other transition
@@ -433,7 +426,7 @@ def transition_application(app: Application, target: S, actor, *, reason: str | 
     withdrawing, screening and asking for information have their own operations with their checks.
     """
     if app.status == target:
-        raise ApplicationError(f"De aanvraag heeft al de status '{target.label}'.")
+        raise ApplicationError(_("De aanvraag heeft al de status '%(status)s'.", status=target.label))
     now = current_time()
     changes = {"status": _set_status(app, target)}
     if target == S.WITHDRAWN:
@@ -447,13 +440,17 @@ def transition_application(app: Application, target: S, actor, *, reason: str | 
 # --------------------------------------------------------------------------- withdraw
 
 
+def withdraw_refusal(status: S) -> str:
+    return _("Een aanvraag met status '%(status)s' kan niet meer ingetrokken worden: intrekken kan tot er over de "
+             "aanvraag beslist is.", status=status.label)
+
+
 def withdraw_application(app: Application, actor, reason: str = "") -> Application:
     now = current_time()
     if app.status == S.WITHDRAWN:
-        raise ApplicationError("Deze aanvraag is al ingetrokken.")
+        raise ApplicationError(_("Deze aanvraag is al ingetrokken."))
     if not can_transition(app.status, S.WITHDRAWN):
-        raise ApplicationError(f"Een aanvraag met status '{app.status.label}' kan niet meer ingetrokken worden: "
-                               "intrekken kan tot er over de aanvraag beslist is.")
+        raise ApplicationError(withdraw_refusal(app.status))
     changes = {"status": _set_status(app, S.WITHDRAWN)}
     app.withdrawn_at = now
     _touch(app, actor, now)
@@ -465,25 +462,20 @@ def withdraw_application(app: Application, actor, reason: str = "") -> Applicati
 # --------------------------------------------------------------------------- the agency
 
 
-def _notify(app: Application, subject: str, lines: list[str]) -> None:
-    addresses = []
-    for address in (app.submitted_by.email if app.submitted_by else None, app.organisation.contact_email,
-                    app.contact_email):
-        if address and address.lower() not in {a.lower() for a in addresses}:
-            addresses.append(address)
-    body = "\n".join(["Beste,", "", *lines, "", "Met vriendelijke groeten,",
-                      "Agentschap Binnenlands Bestuur - Plan Samenleven"])
-    for address in addresses:
-        queue_mail(address, subject[:300], body)
+def _notify(app: Application, template: str, subject, **context) -> None:
+    """Tell the applicant: who submitted, the organisation's general address and the contact person."""
+    queue_template_mail(
+        [app.submitted_by.email if app.submitted_by else None, app.organisation.contact_email, app.contact_email],
+        template, subject, title=app.title, dossier_number=app.dossier_number, call_title=app.call.title, **context)
 
 
 def screen_application(app: Application, outcome: S, reason: str, actor) -> Application:
     if outcome not in (S.ADMISSIBLE, S.INADMISSIBLE):
-        raise ApplicationError("Kies ontvankelijk of onontvankelijk.")
+        raise ApplicationError(_("Kies ontvankelijk of onontvankelijk."))
     if app.status == outcome:
-        raise ApplicationError(f"De aanvraag is al {outcome.label}.")
+        raise ApplicationError(_("De aanvraag is al %(status)s.", status=outcome.label))
     if outcome == S.INADMISSIBLE and not reason.strip():
-        raise ApplicationError("Geef de reden waarom de aanvraag onontvankelijk is.")
+        raise ApplicationError(_("Geef de reden waarom de aanvraag onontvankelijk is."))
     now = current_time()
     before = {"screening_reason": app.screening_reason}
     changes = {"status": _set_status(app, outcome)}
@@ -495,22 +487,19 @@ def screen_application(app: Application, outcome: S, reason: str, actor) -> Appl
     db.session.flush()
     record("application.screen", app, changes, actor=actor, reason=reason.strip() or None)
     if outcome == S.INADMISSIBLE:
-        _notify(app, f"Uw aanvraag {app.dossier_number} is onontvankelijk",
-                [f"Uw aanvraag '{app.title}' ({app.dossier_number}) voor de oproep '{app.call.title}' is "
-                 "onontvankelijk verklaard.", "", f"Reden: {reason.strip()}"])
+        subject = lazy_gettext("Uw aanvraag %(number)s is onontvankelijk", number=app.dossier_number)
     else:
-        _notify(app, f"Uw aanvraag {app.dossier_number} is ontvankelijk",
-                [f"Uw aanvraag '{app.title}' ({app.dossier_number}) voor de oproep '{app.call.title}' is "
-                 "ontvankelijk en wordt nu beoordeeld."])
+        subject = lazy_gettext("Uw aanvraag %(number)s is ontvankelijk", number=app.dossier_number)
+    _notify(app, "application_screened", subject, admissible=outcome == S.ADMISSIBLE, reason=reason.strip())
     return app
 
 
 def request_information(app: Application, message: str, due_at: datetime, actor, *, view_url: str = "") -> InformationRequest:
     now = current_time()
     if not message.strip():
-        raise ApplicationError("Beschrijf welke informatie ontbreekt.")
+        raise ApplicationError(_("Beschrijf welke informatie ontbreekt."))
     if due_at <= now:
-        raise ApplicationError("De datum om aan te vullen moet in de toekomst liggen.", field="due_date")
+        raise ApplicationError(_("De datum om aan te vullen moet in de toekomst liggen."), field="due_date")
     changes = {"status": _set_status(app, S.INFO_REQUESTED)}
     request = InformationRequest(application=app, message=message.strip(), requested_at=now,
                                  requested_by_id=actor.id, due_at=due_at)
@@ -519,11 +508,9 @@ def request_information(app: Application, message: str, due_at: datetime, actor,
     _touch(app, actor, now)
     db.session.flush()
     record("application.request_information", app, changes, actor=actor, reason=message.strip())
-    _notify(app, f"Aanvullende informatie gevraagd voor {app.dossier_number}", [
-        f"Het agentschap vraagt aanvullende informatie over uw aanvraag '{app.title}' ({app.dossier_number}).",
-        "", message.strip(), "",
-        f"De aanvraag staat voor u open tot {_moment(due_at)}. Vul ze aan en dien ze opnieuw in.",
-        f"U vindt de aanvraag op {view_url}" if view_url else ""])
+    _notify(app, "application_information_request",
+            lazy_gettext("Aanvullende informatie gevraagd voor %(number)s", number=app.dossier_number),
+            message=message.strip(), due_at=due_at, view_url=view_url)
     return request
 
 
@@ -531,7 +518,7 @@ def set_agency_advice(app: Application, advice: str, actor, *, loaded_version: i
                       loaded_fingerprint: str) -> dict:
     now = current_time()
     if app.status == S.DRAFT:
-        raise ApplicationError("Een advies is pas mogelijk nadat de aanvraag ingediend is.")
+        raise ApplicationError(_("Een advies is pas mogelijk nadat de aanvraag ingediend is."))
     if loaded_version != app.version and sec.fingerprint("advice", app) != (loaded_fingerprint or ""):
         raise _conflict(app, "advice")
     before = {"agency_advice": app.agency_advice}
@@ -546,14 +533,14 @@ def set_agency_advice(app: Application, advice: str, actor, *, loaded_version: i
 
 def decide_waiver(app: Application, accepted: bool, reason: str, actor) -> Application:
     if not app.call.waiver_allowed:
-        raise ApplicationError("Deze oproep laat geen afwijking van de cofinanciering toe.")
+        raise ApplicationError(_("Deze oproep laat geen afwijking van de cofinanciering toe."))
     if app.waiver == WaiverStatus.NONE:
-        raise ApplicationError("De aanvrager heeft geen afwijking gevraagd.")
+        raise ApplicationError(_("De aanvrager heeft geen afwijking gevraagd."))
     if app.status == S.DRAFT:
-        raise ApplicationError("Over een afwijking wordt pas beslist nadat de aanvraag ingediend is.")
+        raise ApplicationError(_("Over een afwijking wordt pas beslist nadat de aanvraag ingediend is."))
     target = WaiverStatus.ACCEPTED if accepted else WaiverStatus.REFUSED
     if app.waiver == target:
-        raise ApplicationError("Deze beslissing over de afwijking is al genomen.")
+        raise ApplicationError(_("Deze beslissing over de afwijking is al genomen."))
     now = current_time()
     changes = {"waiver": [app.waiver, target]}
     app.waiver = target

@@ -13,6 +13,7 @@ from ..calls.models import Call
 from ..calls.rules import Applicant, check_eligibility
 from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
+from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
 from ..organisations.models import Organisation, PartnershipMember
 from .access import viewable
@@ -53,21 +54,22 @@ def bank_letter_needed(app: Application) -> bool:
 
 
 def missing_fields(app: Application) -> tuple[str, ...]:
+    """The names of the required fields still empty, in the page's language."""
     missing = [label for name, label in (
-        ("title", "titel"), ("summary", "samenvatting"), ("problem_analysis", "probleemanalyse"),
-        ("objectives", "doelstellingen"), ("target_groups", "doelgroepen"), ("activities", "activiteiten"),
-        ("start_date", "begindatum"), ("end_date", "einddatum"),
+        ("title", _("titel")), ("summary", _("samenvatting")), ("problem_analysis", _("probleemanalyse")),
+        ("objectives", _("doelstellingen")), ("target_groups", _("doelgroepen")), ("activities", _("activiteiten")),
+        ("start_date", _("begindatum")), ("end_date", _("einddatum")),
     ) if not getattr(app, name)]
     if not app.requested_amount or app.requested_amount <= 0:
-        missing.append("gevraagde subsidie")
+        missing.append(_("gevraagde subsidie"))
     missing += [label for name, label in (
-        ("contact_name", "naam van de contactpersoon"), ("contact_email", "e-mailadres van de contactpersoon"),
-        ("iban", "rekeningnummer"),
+        ("contact_name", _("naam van de contactpersoon")), ("contact_email", _("e-mailadres van de contactpersoon")),
+        ("iban", _("rekeningnummer")),
     ) if not getattr(app, name)]
     planned = {v.kpi_id: v.planned_value for v in app.kpi_values}
-    missing += [f"streefwaarde '{kpi.name}'" for kpi in app.call.kpis if planned.get(kpi.id) is None]
+    missing += [_("streefwaarde '%(name)s'", name=kpi.name) for kpi in app.call.kpis if planned.get(kpi.id) is None]
     if app.call.selection_mode == SelectionMode.SIGN_UP and app.priority is None:
-        missing.append("prioriteit")
+        missing.append(_("prioriteit"))
     return tuple(missing)
 
 
@@ -179,8 +181,9 @@ SORTS = {
     "submitted": (Application.submitted_at.is_(None), Application.submitted_at.asc(), Application.id.asc()),
     "status": (Application.status.asc(), Application.dossier_number.is_(None), Application.dossier_number.asc()),
 }
-SORT_LABELS = {"dossier": "dossiernummer", "organisation": "organisatie", "requested": "gevraagd bedrag",
-               "submitted": "indiening", "status": "status"}
+SORT_LABELS = {"dossier": lazy_gettext("dossiernummer"), "organisation": lazy_gettext("organisatie"),
+               "requested": lazy_gettext("gevraagd bedrag"), "submitted": lazy_gettext("indiening"),
+               "status": lazy_gettext("status")}
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The rules of an application, as pure functions over plain values.
 
-Budget totals, the project duration, the Dutch checklist an applicant sees before
+Budget totals, the project duration, the checklist an applicant sees before
 submitting, and the next step per status. Nothing here touches Flask or the
 database: the overview page, the submit operation, the receipt and the tests all
 use the same functions, so what the checklist promises is what the server enforces.
+Texts go through grants.i18n, which gives the Dutch text outside a request.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from grants.calls.rules import (
     CofinancingKind, CofinancingRule, WaiverStatus, check_cofinancing, deadline_message, submission_open,
 )
 from grants.money import format_eur
-from grants.i18n import _
+from grants.i18n import _, ngettext
 from grants.timeutil import as_utc, describe_remaining, format_local
 
 from grants.calls.rules import COST_CATEGORY_LABELS, cost_category_label  # noqa: F401  (one list, shared)
@@ -91,15 +92,18 @@ def financing_total(requested: Decimal, contributions: Iterable[Decimal]) -> Dec
 
 
 def totals_difference_message(financing: Decimal, total_cost: Decimal) -> str:
-    """Dutch sentence on whether financing and cost agree, with the difference to the cent."""
+    """The sentence on whether financing and cost agree, with the difference to the cent."""
     difference = financing - total_cost
+    values = {"financing": format_eur(financing), "cost": format_eur(total_cost),
+              "difference": format_eur(abs(difference))}
     if difference == 0:
-        return (f"De financiering ({format_eur(financing)}) is gelijk aan de totale kost van de begroting "
-                f"({format_eur(total_cost)}).")
-    direction = "meer" if difference > 0 else "minder"
-    return (f"De financiering ({format_eur(financing)}) is {format_eur(abs(difference))} {direction} dan de totale "
-            f"kost van de begroting ({format_eur(total_cost)}). Subsidie en bijdragen moeten samen precies de "
-            "totale kost dekken.")
+        return _("De financiering (%(financing)s) is gelijk aan de totale kost van de begroting (%(cost)s).",
+                 **values)
+    if difference > 0:
+        return _("De financiering (%(financing)s) is %(difference)s meer dan de totale kost van de begroting "
+                 "(%(cost)s). Subsidie en bijdragen moeten samen precies de totale kost dekken.", **values)
+    return _("De financiering (%(financing)s) is %(difference)s minder dan de totale kost van de begroting "
+             "(%(cost)s). Subsidie en bijdragen moeten samen precies de totale kost dekken.", **values)
 
 
 # --------------------------------------------------------------------------- checklist
@@ -109,7 +113,7 @@ def totals_difference_message(financing: Decimal, total_cost: Decimal) -> str:
 class ChecklistInput:
     """Everything the checklist looks at, as plain values."""
 
-    missing: tuple[str, ...]  # Dutch names of required fields that are still empty
+    missing: tuple[str, ...]  # names of required fields that are still empty (in the page's language)
     requested: Decimal
     own_financial: Decimal
     own_staff: Decimal
@@ -147,7 +151,7 @@ class ChecklistItem:
 
 
 def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
-    """The Dutch checklist, in the order an applicant works through it."""
+    """The checklist, in the order an applicant works through it."""
     totals = budget_totals(data.lines, data.eligible_categories)
     items = [_required(data), _max_amount(data)]
     if data.max_amount_per_year is not None:
@@ -157,10 +161,10 @@ def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
     items += [_cofinancing(data, totals), _eligible_costs(data, totals), _totals(data, totals)]
     if data.bank_letter_needed:
         items.append(ChecklistItem(
-            "bank_letter", "Bevestiging van het rekeningnummer", "ok" if data.bank_letter_present else "fail",
-            "De bevestigingsbrief van de bank is toegevoegd." if data.bank_letter_present else
-            "Het rekeningnummer verschilt van het gekende rekeningnummer van uw organisatie: voeg een "
-            "bevestigingsbrief van de bank toe (bij 'Uitbetaling')."))
+            "bank_letter", _("Bevestiging van het rekeningnummer"), "ok" if data.bank_letter_present else "fail",
+            _("De bevestigingsbrief van de bank is toegevoegd.") if data.bank_letter_present else
+            _("Het rekeningnummer verschilt van het gekende rekeningnummer van uw organisatie: voeg een "
+              "bevestigingsbrief van de bank toe (bij 'Uitbetaling').")))
     items.append(_deadline(data))
     return items
 
@@ -174,58 +178,70 @@ def failing(items: Sequence[ChecklistItem]) -> list[ChecklistItem]:
 
 
 def _required(data: ChecklistInput) -> ChecklistItem:
+    title = _("Verplichte velden")
     if not data.missing:
-        return ChecklistItem("required", "Verplichte velden", "ok", "Alle verplichte velden zijn ingevuld.")
-    return ChecklistItem("required", "Verplichte velden", "fail",
-                         "Nog in te vullen: " + ", ".join(data.missing) + ".")
+        return ChecklistItem("required", title, "ok", _("Alle verplichte velden zijn ingevuld."))
+    return ChecklistItem("required", title, "fail", _("Nog in te vullen: %(fields)s.", fields=", ".join(data.missing)))
 
 
 def _max_amount(data: ChecklistInput) -> ChecklistItem:
     over = data.requested - data.max_amount
+    values = {"requested": format_eur(data.requested), "maximum": format_eur(data.max_amount)}
     if over > 0:
-        return ChecklistItem("max_amount", "Maximumbedrag", "fail",
-                             f"De gevraagde subsidie van {format_eur(data.requested)} is hoger dan het maximum van "
-                             f"{format_eur(data.max_amount)} ({format_eur(over)} te veel).",
+        return ChecklistItem("max_amount", _("Maximumbedrag"), "fail",
+                             _("De gevraagde subsidie van %(requested)s is hoger dan het maximum van %(maximum)s "
+                               "(%(over)s te veel).", over=format_eur(over), **values),
                              {"over": over})
-    return ChecklistItem("max_amount", "Maximumbedrag", "ok",
-                         f"De gevraagde subsidie van {format_eur(data.requested)} blijft binnen het maximum van "
-                         f"{format_eur(data.max_amount)}.")
+    return ChecklistItem("max_amount", _("Maximumbedrag"), "ok",
+                         _("De gevraagde subsidie van %(requested)s blijft binnen het maximum van %(maximum)s.",
+                           **values))
 
 
 def _max_per_year(data: ChecklistInput) -> ChecklistItem:
     per_year = data.max_amount_per_year
     assert per_year is not None
+    title = _("Maximumbedrag per jaar")
     if data.duration_months is None:
-        return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "fail",
-                             f"Vul de projectperiode in: de subsidie is hoogstens {format_eur(per_year)} per jaar.")
+        return ChecklistItem("max_per_year", title, "fail",
+                             _("Vul de projectperiode in: de subsidie is hoogstens %(per_year)s per jaar.",
+                               per_year=format_eur(per_year)))
     years = project_years(data.duration_months)
     limit = per_year * years
-    year_word = "jaar" if years == 1 else "jaren"
+    values = {"limit": format_eur(limit), "per_year": format_eur(per_year)}
     if data.requested > limit:
-        return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "fail",
-                             f"Voor {years} {year_word} is hoogstens {format_eur(limit)} mogelijk "
-                             f"({format_eur(per_year)} per jaar); u vraagt {format_eur(data.requested)} "
-                             f"({format_eur(data.requested - limit)} te veel).")
-    return ChecklistItem("max_per_year", "Maximumbedrag per jaar", "ok",
-                         f"Voor {years} {year_word} is hoogstens {format_eur(limit)} mogelijk "
-                         f"({format_eur(per_year)} per jaar).")
+        return ChecklistItem("max_per_year", title, "fail", ngettext(
+            "Voor %(num)s jaar is hoogstens %(limit)s mogelijk (%(per_year)s per jaar); u vraagt %(requested)s "
+            "(%(over)s te veel).",
+            "Voor %(num)s jaren is hoogstens %(limit)s mogelijk (%(per_year)s per jaar); u vraagt %(requested)s "
+            "(%(over)s te veel).", years,
+            requested=format_eur(data.requested), over=format_eur(data.requested - limit), **values))
+    return ChecklistItem("max_per_year", title, "ok", ngettext(
+        "Voor %(num)s jaar is hoogstens %(limit)s mogelijk (%(per_year)s per jaar).",
+        "Voor %(num)s jaren is hoogstens %(limit)s mogelijk (%(per_year)s per jaar).", years, **values))
+
+
+def _allowed_duration(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return _("minstens %(low)s en hoogstens %(high)s maanden", low=low, high=high)
+    if low is not None:
+        return _("minstens %(low)s maanden", low=low)
+    return _("hoogstens %(high)s maanden", high=high)
 
 
 def _duration(data: ChecklistInput) -> ChecklistItem:
     months, low, high = data.duration_months, data.min_duration_months, data.max_duration_months
-    bounds = []
-    if low is not None:
-        bounds.append(f"minstens {low}")
-    if high is not None:
-        bounds.append(f"hoogstens {high}")
-    allowed = " en ".join(bounds) + " maanden"
+    allowed = _allowed_duration(low, high)
+    title = _("Projectduur")
     if months is None:
-        return ChecklistItem("duration", "Projectduur", "fail",
-                             f"Vul een begin- en einddatum in (de projectduur is {allowed}).")
+        return ChecklistItem("duration", title, "fail",
+                             _("Vul een begin- en einddatum in (de projectduur is %(allowed)s).", allowed=allowed))
     if (low is not None and months < low) or (high is not None and months > high):
-        return ChecklistItem("duration", "Projectduur", "fail",
-                             f"Het project duurt {months} maanden; toegelaten is {allowed}.")
-    return ChecklistItem("duration", "Projectduur", "ok", f"Het project duurt {months} maanden ({allowed}).")
+        return ChecklistItem("duration", title, "fail", ngettext(
+            "Het project duurt %(num)s maand; toegelaten is %(allowed)s.",
+            "Het project duurt %(num)s maanden; toegelaten is %(allowed)s.", months, allowed=allowed))
+    return ChecklistItem("duration", title, "ok", ngettext(
+        "Het project duurt %(num)s maand (%(allowed)s).", "Het project duurt %(num)s maanden (%(allowed)s).", months,
+        allowed=allowed))
 
 
 def _cofinancing(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
@@ -234,30 +250,33 @@ def _cofinancing(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
     check = check_cofinancing(rule, subsidy=data.requested, own_contribution=own, other_funding=data.third_party,
                               total_cost=totals.total if data.lines else None, waiver=data.waiver)
     figures = {"minimum_own": check.minimum_own, "own": own, "shortfall": check.shortfall}
+    title = _("Cofinanciering")
     if rule.kind is CofinancingKind.NONE:
-        return ChecklistItem("cofinancing", "Cofinanciering", "ok", check.message, figures)
-    detail = f"{check.message} Minimale eigen bijdrage bij deze subsidie: {format_eur(check.minimum_own)}."
+        return ChecklistItem("cofinancing", title, "ok", check.message, figures)
+    detail = _("%(message)s Minimale eigen bijdrage bij deze subsidie: %(minimum)s.", message=check.message,
+               minimum=format_eur(check.minimum_own))
     if check.ok:
-        return ChecklistItem("cofinancing", "Cofinanciering", "ok", detail, figures)
+        return ChecklistItem("cofinancing", title, "ok", detail, figures)
     if rule.waiver_allowed and data.waiver is WaiverStatus.REQUESTED and data.waiver_motivation.strip():
-        return ChecklistItem("cofinancing", "Cofinanciering", "warn",
-                             detail + " U kunt indienen; het agentschap beslist over de afwijking.", figures)
-    return ChecklistItem("cofinancing", "Cofinanciering", "fail", detail, figures)
+        return ChecklistItem("cofinancing", title, "warn",
+                             _("%(detail)s U kunt indienen; het agentschap beslist over de afwijking.", detail=detail),
+                             figures)
+    return ChecklistItem("cofinancing", title, "fail", detail, figures)
 
 
 def _eligible_costs(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
+    title = _("Subsidiabele kosten")
     if not data.lines:
-        return ChecklistItem("eligible_costs", "Subsidiabele kosten", "fail",
-                             "Voeg minstens één kostenpost toe aan de begroting.")
+        return ChecklistItem("eligible_costs", title, "fail", _("Voeg minstens één kostenpost toe aan de begroting."))
     if totals.ineligible:
         listed = ", ".join(f"{cost_category_label(c)} ({format_eur(a)})" for c, a in totals.ineligible.items())
-        return ChecklistItem("eligible_costs", "Subsidiabele kosten", "fail",
-                             f"Deze kosten komen niet in aanmerking in deze oproep: {listed}.")
+        return ChecklistItem("eligible_costs", title, "fail",
+                             _("Deze kosten komen niet in aanmerking in deze oproep: %(costs)s.", costs=listed))
     names = ", ".join(cost_category_label(c) for c in totals.per_category)
-    count = len(data.lines)
-    return ChecklistItem("eligible_costs", "Subsidiabele kosten", "ok",
-                         f"Alle {count} kostenposten vallen onder de toegelaten kostensoorten ({names})."
-                         if count != 1 else f"De kostenpost valt onder een toegelaten kostensoort ({names}).")
+    return ChecklistItem("eligible_costs", title, "ok", ngettext(
+        "De kostenpost valt onder een toegelaten kostensoort (%(names)s).",
+        "Alle %(num)s kostenposten vallen onder de toegelaten kostensoorten (%(names)s).", len(data.lines),
+        names=names))
 
 
 def _totals(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
@@ -265,30 +284,35 @@ def _totals(data: ChecklistInput, totals: BudgetTotals) -> ChecklistItem:
     difference = financing - totals.total
     figures = {"financing": financing, "total_cost": totals.total, "difference": difference}
     detail = totals_difference_message(financing, totals.total)
+    title = _("Sluitende begroting")
     if difference == 0 and totals.total > 0:
-        detail = (f"Gevraagde subsidie {format_eur(data.requested)} + eigen financiële inbreng "
-                  f"{format_eur(data.own_financial)} + eigen personeelsinzet {format_eur(data.own_staff)} + "
-                  f"bijdragen van derden {format_eur(data.third_party)} = totale kost {format_eur(totals.total)}.")
-        return ChecklistItem("totals", "Sluitende begroting", "ok", detail, figures)
-    return ChecklistItem("totals", "Sluitende begroting", "fail", detail, figures)
+        detail = _("Gevraagde subsidie %(requested)s + eigen financiële inbreng %(own_financial)s + eigen "
+                   "personeelsinzet %(own_staff)s + bijdragen van derden %(third_party)s = totale kost %(total)s.",
+                   requested=format_eur(data.requested), own_financial=format_eur(data.own_financial),
+                   own_staff=format_eur(data.own_staff), third_party=format_eur(data.third_party),
+                   total=format_eur(totals.total))
+        return ChecklistItem("totals", title, "ok", detail, figures)
+    return ChecklistItem("totals", title, "fail", detail, figures)
 
 
 def _deadline(data: ChecklistInput) -> ChecklistItem:
     now = as_utc(data.now)
+    title = _("Indieningstermijn")
     if data.reopened_until is not None:
         until = as_utc(data.reopened_until)
-        moment = f"{format_local(until, '%d-%m-%Y')} om {format_local(until, '%H:%M')}"
+        moment = _("%(date)s om %(time)s", date=format_local(until, "%d-%m-%Y"), time=format_local(until, "%H:%M"))
         if now < until:
             left = describe_remaining(max(until - now, timedelta(seconds=1)))
-            return ChecklistItem("deadline", "Indieningstermijn", "ok",
-                                 f"Aanvullen en opnieuw indienen kan tot {moment} ({left}).")
-        return ChecklistItem("deadline", "Indieningstermijn", "fail",
-                             f"De termijn om aan te vullen is afgelopen op {moment}.")
+            return ChecklistItem("deadline", title, "ok",
+                                 _("Aanvullen en opnieuw indienen kan tot %(moment)s (%(left)s).", moment=moment,
+                                   left=left))
+        return ChecklistItem("deadline", title, "fail",
+                             _("De termijn om aan te vullen is afgelopen op %(moment)s.", moment=moment))
     message = deadline_message(data.opens_at, data.closes_at, now)
     open_now = data.call_published and submission_open(data.opens_at, data.closes_at, now)
     if not data.call_published and now < as_utc(data.closes_at):
-        message = "De oproep staat niet open voor indiening."
-    return ChecklistItem("deadline", "Indieningstermijn", "ok" if open_now else "fail", message)
+        message = _("De oproep staat niet open voor indiening.")
+    return ChecklistItem("deadline", title, "ok" if open_now else "fail", message)
 
 
 # --------------------------------------------------------------------------- next step

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..calls.states import SelectionMode
+from ..i18n import _, lazy_gettext
 from ..money import format_decimal, format_eur
 from ..organisations.identifiers import format_iban
 from . import forms as f
@@ -28,7 +29,7 @@ BLANK_CONTRIBUTION_ROWS = 2
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: Any  # a lazy_gettext: translated when shown (str() it for a message)
     fields: tuple[str, ...] = ()  # plain attributes of the application
     form_factory: Callable[[Application], type] | None = None
     applies: Callable[[Application], bool] = field(default=lambda app: True)
@@ -86,31 +87,32 @@ def shown(section: str, app: Application) -> list[tuple[str, str]]:
     spec = SECTIONS[section]
     if section == "budget":
         return [(f"{cost_category_label(line.category)}: {line.description}",
-                 _money(line.amount) + (f" ({format_decimal(line.fte)} VTE, {line.months} maanden)"
+                 _money(line.amount) + (" " + _("(%(fte)s VTE, %(months)s maanden)", fte=format_decimal(line.fte),
+                                                months=line.months)
                                         if line.fte is not None else "")) for line in app.budget_lines] \
-            or [("Begroting", "(geen kostenposten)")]
+            or [(_("Begroting"), _("(geen kostenposten)"))]
     if section == "financing":
-        rows = [("Gevraagde subsidie", _money(app.requested_amount)),
-                ("Eigen financiële inbreng", _money(app.contribution_total(ContributionKind.OWN_FINANCIAL))),
-                ("Eigen personeelsinzet", _money(app.contribution_total(ContributionKind.OWN_STAFF)))]
-        rows += [(f"Bijdrage van {c.source}", _money(c.amount)) for c in app.contributions
+        rows = [(_("Gevraagde subsidie"), _money(app.requested_amount)),
+                (_("Eigen financiële inbreng"), _money(app.contribution_total(ContributionKind.OWN_FINANCIAL))),
+                (_("Eigen personeelsinzet"), _money(app.contribution_total(ContributionKind.OWN_STAFF)))]
+        rows += [(_("Bijdrage van %(source)s", source=c.source), _money(c.amount)) for c in app.contributions
                  if c.kind == ContributionKind.THIRD_PARTY]
         if app.waiver_motivation:
-            rows.append(("Motivatie afwijking", app.waiver_motivation))
+            rows.append((_("Motivatie afwijking"), app.waiver_motivation))
         return rows
     if section == "kpis":
         rows = [(f"{v.kpi.name}", format_decimal(v.planned_value)) for v in app.kpi_values]
         if app.priority is not None:
-            rows.append(("Prioriteit", str(app.priority)))
+            rows.append((_("Prioriteit"), str(app.priority)))
         return rows
     if section == "payout":
-        return [("Rekeningnummer", format_iban(app.iban) if app.iban else "")]
+        return [(_("Rekeningnummer"), format_iban(app.iban) if app.iban else "")]
     form_class = spec.form_factory(app) if spec.form_factory else None
     labels = {}
     if form_class is not None:
         for name in spec.fields:
             unbound = getattr(form_class, name, None)
-            labels[name] = unbound.args[0] if unbound is not None and unbound.args else name
+            labels[name] = str(unbound.args[0]) if unbound is not None and unbound.args else name
     return [(labels.get(name, name), _display(getattr(app, name))) for name in spec.fields]
 
 
@@ -131,16 +133,18 @@ def _kpi_form(app: Application) -> type:
     class KpiForm(f.SectionForm):
         pass
 
+    # Built for each request, so _() gives the page's language here.
     for kpi in call.kpis:
         label = kpi.name + (f" ({kpi.unit})" if kpi.unit else "")
         setattr(KpiForm, f"kpi_{kpi.id}", f.DecimalField(
             label, places=2, minimum=Decimal(0), maximum=kpi.maximum or Decimal("9999999999.99"),
-            description="Uw streefwaarde" + (f", hoogstens {format_decimal(kpi.maximum)}" if kpi.maximum else "") + "."))
+            description=_("Uw streefwaarde, hoogstens %(maximum)s.", maximum=format_decimal(kpi.maximum))
+            if kpi.maximum else _("Uw streefwaarde.")))
     if call.selection_mode == SelectionMode.SIGN_UP:
         KpiForm.priority = f.WholeNumberField(
-            "Uw prioriteit", minimum=1, maximum=99,
-            description="Bij een intekening beslist uw eigen prioriteit wanneer het budget niet volstaat "
-                        "(1 = hoogste prioriteit).")
+            _("Uw prioriteit"), minimum=1, maximum=99,
+            description=_("Bij een intekening beslist uw eigen prioriteit wanneer het budget niet volstaat "
+                          "(1 = hoogste prioriteit)."))
     return KpiForm
 
 
@@ -149,27 +153,27 @@ def _budget_form(app: Application) -> type:
 
 
 SECTION_LIST = [
-    Section("summary", "Samenvatting", ("title", "summary"), lambda app: f.SummaryForm),
-    Section("problem", "Probleemanalyse", ("problem_analysis",), lambda app: f.ProblemForm),
-    Section("objectives", "Doelstellingen", ("objectives",), lambda app: f.ObjectivesForm),
-    Section("target_groups", "Doelgroepen", ("target_groups",), lambda app: f.TargetGroupsForm),
-    Section("activities", "Activiteiten en timing", ("activities", "start_date", "end_date"),
+    Section("summary", lazy_gettext("Samenvatting"), ("title", "summary"), lambda app: f.SummaryForm),
+    Section("problem", lazy_gettext("Probleemanalyse"), ("problem_analysis",), lambda app: f.ProblemForm),
+    Section("objectives", lazy_gettext("Doelstellingen"), ("objectives",), lambda app: f.ObjectivesForm),
+    Section("target_groups", lazy_gettext("Doelgroepen"), ("target_groups",), lambda app: f.TargetGroupsForm),
+    Section("activities", lazy_gettext("Activiteiten en timing"), ("activities", "start_date", "end_date"),
             lambda app: f.ActivitiesForm),
-    Section("partners", "Partners", action_only=True, applies=lambda app: bool(app.call.partnerships_allowed)
-            or app.partnership is not None),
-    Section("kpis", "Indicatoren en prioriteit", form_factory=_kpi_form,
+    Section("partners", lazy_gettext("Partners"), action_only=True,
+            applies=lambda app: bool(app.call.partnerships_allowed) or app.partnership is not None),
+    Section("kpis", lazy_gettext("Indicatoren en prioriteit"), form_factory=_kpi_form,
             applies=lambda app: bool(app.call.kpis) or app.call.selection_mode == SelectionMode.SIGN_UP),
-    Section("budget", "Begroting", form_factory=_budget_form),
-    Section("financing", "Financiering", form_factory=lambda app: f.FinancingForm),
-    Section("contact", "Contactpersoon", ("contact_name", "contact_email", "contact_phone"),
+    Section("budget", lazy_gettext("Begroting"), form_factory=_budget_form),
+    Section("financing", lazy_gettext("Financiering"), form_factory=lambda app: f.FinancingForm),
+    Section("contact", lazy_gettext("Contactpersoon"), ("contact_name", "contact_email", "contact_phone"),
             lambda app: f.ContactForm),
-    Section("payout", "Uitbetaling", ("iban",), lambda app: f.PayoutForm, multipart=True),
-    Section("attachments", "Bijlagen", action_only=True, multipart=True),
+    Section("payout", lazy_gettext("Uitbetaling"), ("iban",), lambda app: f.PayoutForm, multipart=True),
+    Section("attachments", lazy_gettext("Bijlagen"), action_only=True, multipart=True),
 ]
 SECTIONS = {s.key: s for s in SECTION_LIST}
 # The agency's advice uses the same conflict check, but is not part of the applicant's form.
-SECTIONS["advice"] = Section("advice", "Advies van het agentschap", ("agency_advice",), lambda app: f.AdviceForm,
-                             applies=lambda app: False)
+SECTIONS["advice"] = Section("advice", lazy_gettext("Advies van het agentschap"), ("agency_advice",),
+                             lambda app: f.AdviceForm, applies=lambda app: False)
 
 
 def sections_for(app: Application) -> list[Section]:
@@ -187,7 +191,7 @@ def initial_data(section: str, app: Application) -> dict:
     if section == "budget":
         lines = [{"category": line.category, "description": line.description, "fte": line.fte,
                   "months": line.months, "amount": line.amount} for line in app.budget_lines]
-        return {"lines": lines + [{} for _ in range(BLANK_BUDGET_ROWS)]}
+        return {"lines": lines + [{} for _row in range(BLANK_BUDGET_ROWS)]}
     if section == "financing":
         own_fin = [c for c in app.contributions if c.kind == ContributionKind.OWN_FINANCIAL]
         own_staff = [c for c in app.contributions if c.kind == ContributionKind.OWN_STAFF]
@@ -197,7 +201,7 @@ def initial_data(section: str, app: Application) -> dict:
             "requested_amount": app.requested_amount if app.requested_amount else None,
             "own_financial": sum((c.amount for c in own_fin), Decimal("0.00")) if own_fin else None,
             "own_staff": sum((c.amount for c in own_staff), Decimal("0.00")) if own_staff else None,
-            "third_party": third + [{} for _ in range(BLANK_CONTRIBUTION_ROWS)],
+            "third_party": third + [{} for _row in range(BLANK_CONTRIBUTION_ROWS)],
             "waiver_motivation": app.waiver_motivation,
         }
     if section == "kpis":
@@ -212,12 +216,12 @@ def prepare_form(section: str, form, app: Application) -> None:
     if section == "budget":
         current = [line.category for line in app.budget_lines]
         choices = cost_category_choices(app.call.eligible_cost_categories or [])
-        known = {code for code, _ in choices}
-        extra = [(c, f"{cost_category_label(c)} (niet subsidiabel in deze oproep)") for c in dict.fromkeys(current)
-                 if c not in known]
-        form.allowed_categories = known | {c for c, _ in extra}
+        known = {code for code, _label in choices}
+        extra = [(c, _("%(category)s (niet subsidiabel in deze oproep)", category=cost_category_label(c)))
+                 for c in dict.fromkeys(current) if c not in known]
+        form.allowed_categories = known | {c for c, _label in extra}
         for entry in form.lines:
-            entry.form.category.choices = [("", "-- kies --"), *choices, *extra]
+            entry.form.category.choices = [("", _("-- kies --")), *choices, *extra]
     if section == "financing":
         form.max_amount = app.call.max_amount
 

@@ -33,7 +33,7 @@ from typing import BinaryIO
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from ..i18n import _
+from ..i18n import _, lazy_gettext
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,8 +41,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
 
 TYPES_BY_EXTENSION = {".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".odt": ODT}
-TYPE_NAMES = {PDF: "PDF", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", ODT: "OpenDocument-tekst (ODT)"}
-ALLOWED_TEXT = "PDF, DOCX, XLSX of ODT"
+TYPE_NAMES = {PDF: "PDF", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", ODT: lazy_gettext("OpenDocument-tekst (ODT)")}
+ALLOWED_TEXT = lazy_gettext("PDF, DOCX, XLSX of ODT")
 MAX_NAME_LENGTH = 200
 _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
@@ -100,20 +100,22 @@ def check_filename(name: str | None) -> str:
     """The file name as shown later; refuses empty, too long, control characters and path parts."""
     cleaned = unicodedata.normalize("NFC", (name or "").strip())
     if not cleaned:
-        raise UploadError("Kies een bestand om op te laden.")
+        raise UploadError(_("Kies een bestand om op te laden."))
     if ("/" in cleaned or "\\" in cleaned or cleaned in {".", ".."} or cleaned.startswith("..")
             or _DRIVE.match(cleaned)):
-        raise UploadError("De bestandsnaam mag geen map of pad bevatten (geen / of \\). "
-                          "Geef het bestand een gewone naam, bijvoorbeeld projectplan.pdf.")
+        raise UploadError(_("De bestandsnaam mag geen map of pad bevatten (geen / of \\). "
+                            "Geef het bestand een gewone naam, bijvoorbeeld projectplan.pdf."))
     if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in cleaned):
-        raise UploadError("De bestandsnaam bevat onzichtbare of ongeldige tekens. Geef het bestand een gewone naam.")
+        raise UploadError(_("De bestandsnaam bevat onzichtbare of ongeldige tekens. Geef het bestand een gewone "
+                            "naam."))
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise UploadError(f"De bestandsnaam is te lang ({len(cleaned)} tekens; hoogstens {MAX_NAME_LENGTH}).")
+        raise UploadError(_("De bestandsnaam is te lang (%(count)s tekens; hoogstens %(maximum)s).",
+                            count=len(cleaned), maximum=MAX_NAME_LENGTH))
     stem, extension = _split(cleaned)
     if extension.lower() not in TYPES_BY_EXTENSION:
-        raise UploadError(f"Dit type bestand is niet toegelaten. Toegelaten: {ALLOWED_TEXT}.")
+        raise UploadError(_("Dit type bestand is niet toegelaten. Toegelaten: %(allowed)s.", allowed=ALLOWED_TEXT))
     if not stem.strip(" ."):
-        raise UploadError("Het bestand heeft geen naam, enkel een extensie.")
+        raise UploadError(_("Het bestand heeft geen naam, enkel een extensie."))
     return cleaned
 
 
@@ -321,18 +323,19 @@ def save_upload(stream: BinaryIO, filename: str | None, *, upload_dir: str | os.
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadError(f"Het bestand is te groot: hoogstens {_megabytes(max_bytes)} per bijlage.")
+                    raise UploadError(_("Het bestand is te groot: hoogstens %(maximum)s per bijlage.",
+                                        maximum=_megabytes(max_bytes)))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise UploadError("Het bestand is leeg.")
+            raise UploadError(_("Het bestand is leeg."))
         actual = sniff_type(temporary)
         if actual is None:
-            raise UploadError(f"De inhoud van dit bestand is geen {ALLOWED_TEXT}-document, ook al eindigt de naam op "
-                              f"{extension}. Toegelaten: {ALLOWED_TEXT}.")
+            raise UploadError(_("De inhoud van dit bestand is geen %(allowed)s-document, ook al eindigt de naam op "
+                                "%(extension)s. Toegelaten: %(allowed)s.", allowed=ALLOWED_TEXT, extension=extension))
         if actual != expected:
-            raise UploadError(f"De inhoud van dit bestand is {TYPE_NAMES[actual]}, maar de naam eindigt op "
-                              f"{extension}. Geef het bestand de juiste extensie.")
+            raise UploadError(_("De inhoud van dit bestand is %(type)s, maar de naam eindigt op %(extension)s. Geef "
+                                "het bestand de juiste extensie.", type=TYPE_NAMES[actual], extension=extension))
         check_content(temporary, actual)
         os.replace(temporary, directory / stored_name)
     except BaseException:

@@ -131,6 +131,36 @@ def test_duration_bounds():
     assert _item(build_checklist(_input(duration_months=24, max_duration_months=24)), "duration").state == "ok"
 
 
+@pytest.mark.parametrize("months, low, high, state, detail", [
+    (1, None, 24, "ok", "Het project duurt 1 maand (hoogstens 24 maanden)."),
+    (12, 6, None, "ok", "Het project duurt 12 maanden (minstens 6 maanden)."),
+    (5, 6, 24, "fail", "Het project duurt 5 maanden; toegelaten is minstens 6 en hoogstens 24 maanden."),
+    (1, 6, None, "fail", "Het project duurt 1 maand; toegelaten is minstens 6 maanden."),
+    (None, 6, 24, "fail", "Vul een begin- en einddatum in (de projectduur is minstens 6 en hoogstens 24 maanden)."),
+])
+def test_duration_sentences(months, low, high, state, detail):
+    item = _item(build_checklist(_input(duration_months=months, min_duration_months=low, max_duration_months=high)),
+                 "duration")
+    assert (item.state, item.detail) == (state, detail)
+
+
+@pytest.mark.parametrize("months, detail", [
+    (12, "Voor 1 jaar is hoogstens 60.000,00 EUR mogelijk (60.000,00 EUR per jaar)."),
+    (13, "Voor 2 jaren is hoogstens 120.000,00 EUR mogelijk (60.000,00 EUR per jaar)."),
+])
+def test_maximum_per_year_singular_and_plural(months, detail):
+    data = _input(max_amount_per_year=D("60000.00"), duration_months=months)
+    assert _item(build_checklist(data), "max_per_year").detail == detail
+
+
+def test_eligible_cost_lines_singular_and_plural():
+    one = _input(lines=(BudgetLineFigures("staff", D("47464.00")),))
+    assert _item(build_checklist(one), "eligible_costs").detail == \
+        "De kostenpost valt onder een toegelaten kostensoort (personeelskosten)."
+    two = _item(build_checklist(_input()), "eligible_costs").detail
+    assert two == "Alle 2 kostenposten vallen onder de toegelaten kostensoorten (personeelskosten, werkingskosten)."
+
+
 def test_action_plan_cofinancing_at_the_requested_amount():
     """Action plan 2022: 25.000 subsidy needs at least 25.000 own contribution (financial or staff)."""
     lines = (BudgetLineFigures("staff", D("35000.00")), BudgetLineFigures("operating", D("14999.99")))

@@ -199,7 +199,9 @@ def test_submission_refused_after_closing_even_when_the_form_was_opened_before(a
     db.session.commit()
     response = browser.post(f"/applications/{app.id}/submit", form)
     assert response.status_code == 400
-    assert "De indieningstermijn van deze oproep is afgelopen" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "De indieningstermijn van deze oproep is afgelopen" in html
+    assert "de aanvraag kan niet meer ingediend worden." in html  # about submitting, not "gewijzigd of ingediend"
     db.session.refresh(app)
     assert app.status == S.DRAFT
 

@@ -360,8 +360,7 @@ def withdraw(application_id: int):
             flash(_("De aanvraag is ingetrokken."), "success")
             return redirect(url_for("applications.show", application_id=app.id))
     elif request.method == "GET" and not withdrawable:
-        error = _("Een aanvraag met status '%(status)s' kan niet meer ingetrokken worden: intrekken kan tot er "
-                  "over de aanvraag beslist is.", status=app.status.label)
+        error = ops.withdraw_refusal(app.status)
     status = 400 if (form.errors or error) and request.method == "POST" else 200
     return render_template("applications/withdraw.html", app=app, call=app.call, form=form, error=error,
                            can_withdraw=withdrawable), status

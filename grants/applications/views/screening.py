@@ -49,10 +49,10 @@ def screening_list(call_id: int):
                            total_requested=sum((a.requested_amount for a in rows), start=0))
 
 
-def _agency_decision(application_id: int, form, form_key: str, run, *, error_field, success: str,
+def _agency_decision(application_id: int, form, form_key: str, run, *, error_field, success,
                      stale: str | None = None):
     """The agency's decisions on an application share one course: validate, run the operation; a refusal
-    is shown next to error_field(message), a concurrent change is told."""
+    is shown next to error_field(message), a concurrent change is told, and success(app) is flashed."""
     app = load(application_id, require=access.can_screen)
     if not form.validate():
         return render_show(app, 400, **{form_key: form})
@@ -68,7 +68,7 @@ def _agency_decision(application_id: int, form, form_key: str, run, *, error_fie
         target = error_field(exc)
         target.errors = [*target.errors, str(exc)]
         return render_show(app, 400, **{form_key: form})
-    flash(success.format(status=app.status.label), "success")
+    flash(success(app), "success")
     return redirect(url_for("applications.show", application_id=application_id))
 
 
@@ -84,7 +84,8 @@ def screen(application_id: int):
         application_id, form, "screening_form",
         lambda app: ops.screen_application(app, ApplicationStatus(form.outcome.data), form.reason.data or "",
                                            current_user),
-        error_field=lambda _exc: form.outcome, success=_("De aanvraag is {status}."),
+        error_field=lambda _exc: form.outcome,
+        success=lambda app: _("De aanvraag is %(status)s.", status=app.status.label),
         stale=_("De aanvraag werd tegelijk gewijzigd. Bekijk ze opnieuw en beslis dan."))
 
 
@@ -100,7 +101,8 @@ def request_information(application_id: int):
     return _agency_decision(
         application_id, form, "info_form", run,
         error_field=lambda exc: form.due_date if exc.field == "due_date" else form.message,
-        success=_("De vraag om aanvullende informatie is verstuurd; de aanvraag staat open voor de aanvrager."))
+        success=lambda app: _("De vraag om aanvullende informatie is verstuurd; de aanvraag staat open voor de "
+                              "aanvrager."))
 
 
 @bp.route("/applications/<int:application_id>/advice", methods=["POST"])
@@ -138,4 +140,4 @@ def waiver(application_id: int):
     return _agency_decision(
         application_id, form, "waiver_form",
         lambda app: ops.decide_waiver(app, form.decision.data == "accepted", form.reason.data or "", current_user),
-        error_field=lambda _exc: form.decision, success=_("De beslissing over de afwijking is bewaard."))
+        error_field=lambda _exc: form.decision, success=lambda app: _("De beslissing over de afwijking is bewaard."))
