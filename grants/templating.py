@@ -21,7 +21,43 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(cleaned)
 
 
+def form_error_items(form, row_names: dict | None = None, list_names: dict | None = None) -> list[tuple[str, str, str]]:
+    """(field id, label, message) for every error of a form, for the one error summary of every page.
+
+    Rows of a table (FieldList) are named "<row name> <n>, <column>" when the page names the list's
+    rows, else "rij <n>: <column>"; messages about a whole list (a form's `list_errors`) link to the
+    list itself."""
+    from .i18n import _
+    found: list[tuple[str, str, str]] = []
+
+    def walk(fields, prefix: str = "") -> None:
+        for fld in fields:
+            if fld.type == "FieldList":
+                for number, entry in enumerate(fld, start=1):
+                    if row_names and fld.name in row_names:
+                        walk(entry.form, f"{row_names[fld.name]} {number}, ")
+                    else:
+                        walk(entry.form, prefix + _("rij %(number)s: ", number=number))
+                for message in getattr(form, "list_errors", {}).get(fld.name, []):
+                    found.append((f"{fld.name}-list", (list_names or {}).get(fld.name, fld.label.text), message))
+            elif fld.type == "FormField":
+                walk(fld.form, prefix)
+            elif fld.errors:
+                if fld.type == "CSRFTokenField":
+                    found.append((fld.id, _("Formulier"), _("Het formulier is verlopen. Verstuur het opnieuw.")))
+                    continue
+                label = fld.label.text
+                if prefix and row_names:
+                    label = label.lower()
+                for message in fld.errors:
+                    found.append((fld.id, prefix + label, message))
+
+    walk(form)
+    return found
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["form_error_items"] = form_error_items
     app.jinja_env.filters["eur"] = format_eur
     app.jinja_env.filters["number_nl"] = format_decimal  # weights, FTE, KPI values: 0.50 -> 0,5
     app.jinja_env.filters["percent_nl"] = lambda value: "" if value is None else format_decimal(value) + "%"

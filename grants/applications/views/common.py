@@ -31,29 +31,6 @@ def application_status_badge(status) -> str:
     return APPLICATION_STATES[ApplicationStatus(status)].badge
 
 
-@bp.app_template_global()
-def application_form_errors(form) -> list[tuple[str, str, list[str]]]:
-    """(field id, label, messages) for every error of a form, rows of a table included."""
-    from ...i18n import _
-    found: list[tuple[str, str, list[str]]] = []
-
-    def walk(fields, prefix: str = "") -> None:
-        for fld in fields:
-            if fld.type == "FieldList":
-                for number, entry in enumerate(fld, start=1):
-                    walk(entry.form, prefix + _("rij %(number)s: ", number=number))
-            elif fld.type == "FormField":
-                walk(fld.form, prefix)
-            elif fld.errors:
-                if fld.type == "CSRFTokenField":
-                    found.append((fld.id, _("Formulier"), [_("Het formulier is verlopen. Verstuur het opnieuw.")]))
-                else:
-                    found.append((fld.id, prefix + fld.label.text, list(fld.errors)))
-
-    walk(form)
-    return found
-
-
 @bp.app_template_filter("status_label")
 def status_label(value) -> str:
     try:
