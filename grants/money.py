@@ -19,6 +19,24 @@ class AmountError(ValueError):
     """The text is not an amount in euro; the message (in the page's language) is shown to the user."""
 
 
+def exact(value: Decimal | int | str, what: str) -> Decimal:
+    """A finite exact number for the pure rules; a float (or bool) reaching them is a programming error."""
+    if isinstance(value, float | bool):
+        raise TypeError(f"{what} moet een Decimal zijn, geen {type(value).__name__}.")
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{what} moet een eindig getal zijn.")
+    return number
+
+
+def exact_cents(value: Decimal | int | str, what: str) -> Decimal:
+    """An amount in whole cents, as the Money columns hold it (programming errors otherwise)."""
+    amount = exact(value, what)
+    if amount != amount.quantize(CENT):
+        raise ValueError(f"{what} moet in hele centen zijn, niet {amount}.")
+    return amount.quantize(CENT)
+
+
 def to_cents(value: Decimal | int | str) -> Decimal:
     """Round an exact value to whole cents (half up, as the agency counts)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -27,7 +27,7 @@ from grants.calls.rules import (
 )
 from grants.calls.states import SelectionMode
 from grants.i18n import _
-from grants.money import CENT, format_decimal, format_eur
+from grants.money import CENT, exact_cents, format_decimal, format_eur
 from grants.timeutil import as_utc, format_local
 
 __all__ = [
@@ -65,14 +65,7 @@ def N_(text: str) -> str:
 
 def _money(value: Decimal | int | str, what: str) -> Decimal:
     """An amount in euro to the cent; a float or a fraction of a cent is a programming error."""
-    if isinstance(value, float | bool):
-        raise TypeError(f"{what} moet een Decimal zijn, geen {type(value).__name__}.")
-    amount = value if isinstance(value, Decimal) else Decimal(value)
-    if not amount.is_finite():
-        raise ValueError(f"{what} moet een eindig bedrag zijn.")
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"{what} moet tot op de cent zijn, niet {amount}.")
-    return amount.quantize(CENT)
+    return exact_cents(value, what)
 
 
 # =========================================================================== 1. checking one award

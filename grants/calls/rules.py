@@ -82,7 +82,7 @@ class WaiverStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-def _decimal(value: Decimal | int | str, what: str) -> Decimal:
+def _decimal(value: Decimal | int | str, what) -> Decimal:
     """Money and percentages are exact; a float here is a programming error."""
     if isinstance(value, float | bool):
         raise TypeError(f"{what} moet een Decimal zijn, geen {type(value).__name__}.")

@@ -79,7 +79,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal, NamedTuple
 
 from grants.i18n import _, lazy_gettext, ngettext
-from grants.money import CENT, format_decimal, format_eur
+from grants.money import CENT, exact, exact_cents, format_decimal, format_eur
 from grants.timeutil import local_end_of_day
 
 __all__ = [
@@ -110,23 +110,14 @@ _PRECISION = 50  # far beyond cents: products and quotients of amounts stay exac
 _ONE_DAY = timedelta(days=1)
 
 
-def _decimal(value: Decimal | int | str, what: str) -> Decimal:
-    """Money and KPI values are exact; a float here is a programming error."""
-    if isinstance(value, float | bool):
-        raise TypeError(f"{what} moet een Decimal zijn, geen {type(value).__name__}.")
-    result = value if isinstance(value, Decimal) else Decimal(value)
-    if not result.is_finite():
-        raise ValueError(f"{what} moet een eindig getal zijn.")
-    return result
+_decimal = exact  # money and KPI values are exact; a float here is a programming error
 
 
 def _amount(value: Decimal | int | str, what: str) -> Decimal:
     """A non-negative amount in whole cents, as the Money columns hold it."""
-    amount = _decimal(value, what)
+    amount = exact_cents(value, what)
     if amount < 0:
         raise ValueError(f"{what} mag niet negatief zijn.")
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"{what} moet in hele centen zijn.")
     return amount
 
 
