@@ -9,6 +9,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from ..accounts.models import ApiToken, Role
 from ..accounts.operations import hash_token
 from ..extensions import db
+from ..i18n import _
 from ..organisations.models import Organisation
 from ..timeutil import utcnow
 from .openapi import openapi_document
@@ -27,12 +28,12 @@ def token_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+        scheme, _space, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            return _unauthorised("Geef een API-token mee: Authorization: Bearer <token>.")
+            return _unauthorised(_("Geef een API-token mee: Authorization: Bearer <token>."))
         api_token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
         if api_token is None or not api_token.user.active:
-            return _unauthorised("Dit API-token is ongeldig.")
+            return _unauthorised(_("Dit API-token is ongeldig."))
         if api_token.user.role != Role.ADMIN:
             abort(403)
         g.api_user = api_token.user
