@@ -61,6 +61,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .applications import home as _applicant_home  # noqa: F401  (the parts' home-page sections)
     from .calls import home as _agency_home  # noqa: F401
     from .jury import home as _juror_home  # noqa: F401
+    from .accounts import history as _account_history  # noqa: F401  (the parts' words for their history)
+    from .applications import history as _application_history  # noqa: F401
+    from .calls import history as _call_history  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, api_bp):
         app.register_blueprint(blueprint)

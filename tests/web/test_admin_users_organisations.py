@@ -69,7 +69,9 @@ def test_admin_changes_role_and_organisations_with_history(logged_in, factory, m
     db.session.refresh(user)
     assert user.role == Role.JUROR and user.organisation_ids == {antwerpen.id}
     history = browser.get(f"/admin/history/users/{user.id}").get_data(as_text=True)
-    assert "user.update" in history and "applicant" in history and "juror" in history
+    # In words: who changed what, the roles by their labels, organisations by name.
+    assert "wijzigde het account" in history and "user.update" not in history
+    assert "aanvrager" in history and "jurylid" in history and "Antwerpen" in history
 
 
 def test_admin_cannot_demote_themselves(logged_in):
