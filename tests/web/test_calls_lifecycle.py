@@ -78,7 +78,8 @@ def test_the_whole_lifecycle_is_audited(admin, factory):
     assert close.changes["status"] == ["published", "closed"]
     assert close.actor.role.value == "admin"
     history = page(admin.get(f"/admin/history/calls/{call.id}"))
-    assert "call.start_review" in history and "Het budget is al volledig gevraagd." in history
+    assert "startte de beoordeling" in history and "call.start_review" not in history
+    assert "Het budget is al volledig gevraagd." in history
     assert f'/admin/history/calls/{call.id}' in admin.get(f"/admin/calls/{call.id}").get_data(as_text=True)
 
 
