@@ -81,6 +81,7 @@ def _from_environment() -> dict:
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
         "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_HELO_NAME": env.get("MAIL_HELO_NAME", "").strip(),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
         "BASE_URL": env.get("BASE_URL", "").strip(),
         # The Host headers the app answers (Flask refuses others with 400); see load_config for the default.

@@ -41,7 +41,9 @@ def _send(config: dict, recipient: str, subject: str, body: str) -> None:
         print(f"--- mail to {recipient} ---\nSubject: {subject}\n\n{body}\n--- end of mail ---",
               file=sys.stderr, flush=True)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+    # A fixed HELO name: smtplib would otherwise look up this machine's name (slow without DNS).
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10,
+                      local_hostname=config.get("MAIL_HELO_NAME") or "localhost") as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):

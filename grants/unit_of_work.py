@@ -157,5 +157,8 @@ def _deliver_later(app: Flask, ids: list[int]) -> Callable[[], None]:
     def deliver() -> None:
         from .mail import deliver as send
         with app.app_context():
-            send(ids)
+            try:
+                send(ids)
+            except Exception:  # noqa: BLE001 - the answer is out; the mail stays queued for send-mail
+                app.logger.exception("delivering mail %s after the response failed", ids)
     return deliver

@@ -216,7 +216,7 @@ def smtp_server(app):
     """An aiosmtpd server on localhost; the app sends its mail there for the test's duration."""
     from aiosmtpd.controller import Controller
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), server_hostname="localhost")
     controller.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     try:

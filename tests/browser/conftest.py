@@ -186,7 +186,7 @@ class LiveServer(str):
         with page.expect_navigation():
             page.get_by_role("button", name="Afmelden").click()
 
-    def mail_to(self, email: str, count: int = 1, timeout: float = 5.0) -> list[dict]:
+    def mail_to(self, email: str, count: int = 1, timeout: float = 20.0) -> list[dict]:
         """The mails the app sent to this address (waits up to `timeout` for `count` of them)."""
         return self.inbox.to(email, count, timeout)
 
@@ -201,7 +201,7 @@ def live_server(tmp_path_factory):
     from grants.extensions import db
 
     inbox = _Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port(), server_hostname="localhost")
     smtp.start()
     smtp_port = smtp.port
 
