@@ -31,7 +31,7 @@ class SheetStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class SheetState(StateRecord):
-    editable: bool = True  # the juror may save it (before the deadline)
+    editable: bool = True  # the juror may save it (before the deadline); a submitted sheet is reopened first
     counts: bool = False  # in the ranking, and it opens the other sheets to its juror
     open: bool = True  # still to do: reminders go to jurors with open sheets
     next_step: Text = Text("", "")  # for the juror
@@ -50,7 +50,7 @@ SHEET_STATES: StateMachine[SheetStatus, SheetState] = StateMachine(SheetStatus, 
         transitions={S.SUBMITTED: BY_JUROR},
         next_step=Text("Vul de scores aan en dien de beoordeling in.", "Complete the scores and submit the sheet.")),
     S.SUBMITTED: SheetState(
-        "ingediend", "submitted", badge="badge-ok", counts=True, open=False,
+        "ingediend", "submitted", badge="badge-ok", editable=False, counts=True, open=False,
         transitions={S.DRAFT: BY_JUROR},
         next_step=Text("Ingediend. U kunt de beoordeling tot de deadline nog heropenen.",
                        "Submitted. You can reopen the sheet until the deadline.")),
