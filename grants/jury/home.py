@@ -18,18 +18,18 @@ from ..timeutil import describe_remaining
 from ..calls.models import Call
 from ..calls.states import CallStatus
 from .models import Panel, panel_members
-from .operations import current_time, sheet_refusal
+from . import operations
 from .queries import juror_home as juror_calls
 from .states import SHEET_STATES, SheetStatus
 
 
 @home_section(Role.JUROR, "jury/_home.html")
 def juror_home(user) -> dict:
-    now = current_time()
+    now = operations.current_time()
     calls = []
     for entry in juror_calls(user):
         deadline = entry.panel.scoring_deadline
-        calls.append({"entry": entry, "deadline": deadline, "closed": bool(sheet_refusal(entry.panel, now)),
+        calls.append({"entry": entry, "deadline": deadline, "closed": bool(operations.sheet_refusal(entry.panel, now)),
                       "remaining": describe_remaining(deadline - now) if deadline else None})
     return {"calls": calls, "states": SHEET_STATES, "statuses": list(SheetStatus)}
 

@@ -518,8 +518,15 @@ def save_sheet(assignment: Assignment, data: SheetData, juror: User, *, loaded_v
 
     before = _snapshot(sheet)
     created = sheet is None
+    target = SheetStatus.SUBMITTED if submit else SheetStatus.DRAFT
+    if not SHEET_STATES.can(current, target) and current != target:  # pragma: no cover - the records allow it
+        raise SheetRefused(_("Deze beoordeling kan niet ingediend worden."))
     if created:
-        sheet = ScoreSheet(assignment_id=assignment.id, created_at=now, updated_at=now)
+        sheet = ScoreSheet(assignment_id=assignment.id, created_at=now)
+    _fill_sheet(sheet, data, now)
+    if submit:
+        sheet.submitted_at = now
+    if created:
         try:
             with db.session.begin_nested():  # two tabs creating the same sheet: the second loses, cleanly
                 db.session.add(sheet)
@@ -528,6 +535,16 @@ def save_sheet(assignment: Assignment, data: SheetData, juror: User, *, loaded_v
             db.session.expire(assignment, ["sheet"])
             raise SheetConflict(assignment.sheet) from None
         assignment.sheet = sheet
+    else:
+        flag_modified(sheet, "updated_at")  # every save is a new version, also when only scores changed
+        db.session.flush()
+    action = "jury.sheet_submit" if submit else ("jury.sheet_create" if created else "jury.sheet_save")
+    record(action, sheet, {**diff(before, _snapshot(sheet)),
+                           **({"status": [current.value, target.value]} if target != current else {})}, actor=juror)
+    return sheet
+
+
+def _fill_sheet(sheet: ScoreSheet, data: SheetData, now: datetime) -> None:
     by_criterion = {s.criterion_id: s for s in sheet.scores}
     for item in data.scores:
         existing = by_criterion.get(item.criterion_id)
@@ -542,17 +559,6 @@ def save_sheet(assignment: Assignment, data: SheetData, juror: User, *, loaded_v
     sheet.comment = data.comment or ""
     sheet.recommendation = data.recommendation
     sheet.updated_at = now
-    flag_modified(sheet, "updated_at")  # every save is a new version, also when only scores changed
-    target = SheetStatus.SUBMITTED if submit else SheetStatus.DRAFT
-    if submit:
-        if not SHEET_STATES.can(current, target):  # pragma: no cover - the records allow it from both
-            raise SheetRefused(_("Deze beoordeling kan niet ingediend worden."))
-        sheet.submitted_at = now
-    db.session.flush()
-    action = "jury.sheet_submit" if submit else ("jury.sheet_create" if created else "jury.sheet_save")
-    record(action, sheet, {**diff(before, _snapshot(sheet)),
-                           **({"status": [current.value, target.value]} if target != current else {})}, actor=juror)
-    return sheet
 
 
 def reopen_sheet(assignment: Assignment, juror: User, *, loaded_version: int | None) -> ScoreSheet:

@@ -551,7 +551,7 @@ def own_conflict(application_id: int):
     app = _scoring_application(application_id)
     form = f.OwnConflictForm()
     if not form.validate():
-        return _render_sheet(app, status=400, error=" ".join(e for fld in form for e in fld.errors))
+        return _render_sheet(app, status=400, error=" ".join(str(e) for fld in form for e in fld.errors))
     try:
         ops.declare_conflict(app, current_user, ConflictKind(form.kind.data), form.reason.data)
     except ops.JuryError as exc:
