@@ -74,10 +74,9 @@ def call_conflicts(call_id: int):
     if call is None:
         abort(404)
     rows = access.conflict_rows(call.id)
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.juror_id for r in rows})))} \
-        if rows else {}
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.juror_id for r in rows})))}
     numbers = dict(db.session.execute(sa.select(Application.id, Application.dossier_number).where(
-        Application.call_id == call.id)).all()) if rows else {}
+        Application.call_id == call.id)).all())
     return jsonify({"call_id": call.id, "items": [{
         "application_id": r.application_id,
         "dossier_number": numbers.get(r.application_id),

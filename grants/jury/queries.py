@@ -64,7 +64,7 @@ def jury_applications(call_id: int) -> list[Application]:
     """The call's applications the jury considers, by dossier number, with their organisation."""
     return list(db.session.scalars(
         sa.select(Application).where(Application.call_id == call_id, Application.status.in_(JURY_STATUSES))
-        .options(lazyload(Application.call), selectinload(Application.partnership))
+        .options(lazyload(Application.call))
         .order_by(Application.dossier_number.is_(None), Application.dossier_number, Application.id)).unique())
 
 
@@ -112,10 +112,10 @@ def declaration_rows(call_id: int, juror: User) -> list[DeclarationRow]:
         .order_by(Application.dossier_number.is_(None), Application.dossier_number, Application.id)).all()
     ids = [r[0] for r in rows]
     declared = set(db.session.scalars(sa.select(ConflictDeclaration.application_id).where(
-        ConflictDeclaration.juror_id == juror.id, ConflictDeclaration.application_id.in_(ids)))) if ids else set()
+        ConflictDeclaration.juror_id == juror.id, ConflictDeclaration.application_id.in_(ids))))
     own = {c.application_id: c for c in db.session.scalars(sa.select(ConflictOfInterest).where(
         ConflictOfInterest.user_id == juror.id, ConflictOfInterest.application_id.in_(ids),
-        ConflictOfInterest.source == ConflictSource.DECLARED, ConflictOfInterest.overridden_at.is_(None)))} if ids else {}
+        ConflictOfInterest.source == ConflictSource.DECLARED, ConflictOfInterest.overridden_at.is_(None)))}
     return [DeclarationRow(a, number, title, org, a in declared, own.get(a)) for a, number, title, org in rows]
 
 
@@ -209,7 +209,7 @@ def sheets_of(app: Application, *, viewer: User, submitted_only: bool) -> list[O
         .options(joinedload(Assignment.sheet).selectinload(ScoreSheet.scores), joinedload(Assignment.juror))
         .order_by(Assignment.id)))
     conflicted = {j for a, j in access.conflict_pairs(app.call_id, [a.juror_id for a in assignments])
-                  if a == app.id} if assignments else set()
+                  if a == app.id}
     shown = []
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for assignment in assignments:
@@ -293,12 +293,11 @@ def dashboard(call: Call) -> Dashboard:
             app_progress.assigned += 1
             app_progress.submitted += status == SheetStatus.SUBMITTED
             app_progress.drafts += status == SheetStatus.DRAFT
-    if app_ids and jurors:
-        for juror_id, n in db.session.execute(
-                sa.select(ConflictDeclaration.juror_id, sa.func.count())
-                .where(ConflictDeclaration.application_id.in_(app_ids)).group_by(ConflictDeclaration.juror_id)):
-            if juror_id in per_juror:
-                per_juror[juror_id].declared = n
+    for juror_id, n in db.session.execute(
+            sa.select(ConflictDeclaration.juror_id, sa.func.count())
+            .where(ConflictDeclaration.application_id.in_(app_ids)).group_by(ConflictDeclaration.juror_id)):
+        if juror_id in per_juror:
+            per_juror[juror_id].declared = n
     if panel is not None:
         for reminder in db.session.scalars(sa.select(JuryReminder).where(JuryReminder.panel_id == panel.id)
                                            .order_by(JuryReminder.sent_at)):
@@ -376,7 +375,7 @@ def call_ranking(call: Call, panel: Panel | None = None) -> RankingView:
                             envelope=call.envelope)
     juror_ids = sorted({s.juror_id for s in sheets})
     names = {user_id: name or email for user_id, name, email in db.session.execute(
-        sa.select(User.id, User.name, User.email).where(User.id.in_(juror_ids)))} if juror_ids else {}
+        sa.select(User.id, User.name, User.email).where(User.id.in_(juror_ids)))}
     titles = dict(db.session.execute(sa.select(Application.id, Application.title).where(
         Application.call_id == call.id, Application.status.in_(JURY_STATUSES))).all())
     return RankingView(call, ranking, jury_advice_for(call.id), names, titles, left_out)

@@ -183,8 +183,7 @@ def _render_conflicts(call: Call, status: int = 200, *, form=None, error=None, o
         form = f.AdminConflictForm(formdata=None)
     form.set_choices(jurors, apps)
     rows = access.conflict_rows(call.id)
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.juror_id for r in rows})))} \
-        if rows else {}
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.juror_id for r in rows})))}
     by_id = {a.id: a for a in apps}
     return render_template("jury/conflicts.html", call=call, rows=rows, users=users, applications=by_id,
                            form=form, error=error, override_forms=override_forms or {},
