@@ -10,6 +10,8 @@
   var status = document.getElementById("save-status");
   var version = form.querySelector("input[name='version']");
   var DELAY = 1500;
+  // Not form.action: the buttons named "action" shadow that property.
+  var address = form.getAttribute("action") || window.location.href;
   var timer = null, saving = false, again = false, stopped = false, submitAfter = null;
 
   function msg(name, fallback) { return form.getAttribute("data-msg-" + name) || fallback; }
@@ -83,7 +85,7 @@
     var body = new FormData(form);
     body.append("action", "save");
     say(msg("saving", "Bezig met opslaan\u2026"));
-    fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
+    fetch(address, {method: "POST", body: body, credentials: "same-origin",
                         headers: {"X-Requested-With": "fetch", "Accept": "application/json"}})
       .then(function (response) {
         return response.json().then(function (data) { return {code: response.status, data: data}; },

@@ -37,7 +37,7 @@ from ..jury.models import (
 )
 from ..jury.queries import JURY_STATUSES
 from ..organisations.models import Organisation
-from ..timeutil import from_local
+from ..timeutil import from_local, to_local
 from .accounts import DEMO_PASSWORD
 from .applications import COUNTER_VOICES_2017, COUNTER_VOICES_2027
 
@@ -213,8 +213,9 @@ def _seed_open_call(echo) -> int:
         return 0
     jurors = _jurors()
     jan, fatima, pieter = (jurors[e] for e in ("jury@abb.demo", "jury2@abb.demo", "jury3@abb.demo"))
+    closes = to_local(call.closes_at).date()
     panel = Panel(call_id=call.id, name="Jury tegengeluiden 2027", chair_id=jan.id,
-                  scoring_deadline=call.closes_at + timedelta(days=30), quality_threshold=THRESHOLD)
+                  scoring_deadline=_at(closes + timedelta(days=30), 17), quality_threshold=THRESHOLD)
     panel.members = [jan, fatima, pieter]
     db.session.add(panel)
     db.session.flush()

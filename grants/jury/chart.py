@@ -27,7 +27,7 @@ ROW = 22
 TOP = 46
 LEFT = 250
 BAR_AREA = 400
-RIGHT = 150
+RIGHT = 370  # the value of each bar, then the label of the envelope line
 INK, ACCENT, MUTED = "#1d1d1b", "#0b4f8a", "#555555"
 
 
@@ -123,26 +123,26 @@ def ranking_svg(rows: list[RankingRow], *, threshold: Decimal | None, envelope: 
     y = bottom + 24
     add(f'<rect x="{LEFT}" y="{y}" width="16" height="12" fill="{ACCENT}" stroke="{INK}"/>')
     add(f'<text x="{LEFT + 22}" y="{y + 11}" font-size="12" fill="{INK}">{escape(_("boven de drempel"))}</text>')
-    add(f'<rect x="{LEFT + 150}" y="{y}" width="16" height="12" fill="url(#hatch)" stroke="{INK}"/>')
-    add(f'<text x="{LEFT + 172}" y="{y + 11}" font-size="12" fill="{INK}">{escape(_("onder de drempel"))}</text>')
+    add(f'<rect x="{LEFT + 230}" y="{y}" width="16" height="12" fill="url(#hatch)" stroke="{INK}"/>')
+    add(f'<text x="{LEFT + 252}" y="{y + 11}" font-size="12" fill="{INK}">{escape(_("onder de drempel"))}</text>')
     y += 22
     add(f'<line x1="{LEFT}" y1="{y + 6}" x2="{LEFT + 16}" y2="{y + 6}" stroke="{INK}" stroke-width="1.5"/>')
     add(f'<line x1="{LEFT}" y1="{y}" x2="{LEFT}" y2="{y + 12}" stroke="{INK}" stroke-width="1.5"/>')
     add(f'<line x1="{LEFT + 16}" y1="{y}" x2="{LEFT + 16}" y2="{y + 12}" stroke="{INK}" stroke-width="1.5"/>')
     add(f'<text x="{LEFT + 22}" y="{y + 11}" font-size="12" fill="{INK}">'
         f'{escape(_("laagste tot hoogste beoordeling"))}</text>')
-    nx, ny = LEFT + 158, y + 6
+    nx, ny = LEFT + 238, y + 6
     add(f'<path d="M{nx} {ny - 5} L{nx + 5} {ny} L{nx} {ny + 5} L{nx - 5} {ny} Z" fill="#ffffff" stroke="{INK}" '
         'stroke-width="1.5"/>')
-    add(f'<text x="{LEFT + 172}" y="{y + 11}" font-size="12" fill="{INK}">'
+    add(f'<text x="{LEFT + 252}" y="{y + 11}" font-size="12" fill="{INK}">'
         f'{escape(_("genormaliseerd totaal"))}</text>')
     y += 22
     add(f'<line x1="{LEFT}" y1="{y + 6}" x2="{LEFT + 16}" y2="{y + 6}" stroke="{INK}" stroke-width="2" '
         'stroke-dasharray="6 4"/>')
     add(f'<text x="{LEFT + 22}" y="{y + 11}" font-size="12" fill="{INK}">{escape(_("kwaliteitsdrempel"))}</text>')
-    add(f'<line x1="{LEFT + 150}" y1="{y + 6}" x2="{LEFT + 166}" y2="{y + 6}" stroke="{INK}" stroke-width="2" '
+    add(f'<line x1="{LEFT + 230}" y1="{y + 6}" x2="{LEFT + 246}" y2="{y + 6}" stroke="{INK}" stroke-width="2" '
         'stroke-dasharray="2 3"/>')
-    add(f'<text x="{LEFT + 172}" y="{y + 11}" font-size="12" fill="{INK}">'
+    add(f'<text x="{LEFT + 252}" y="{y + 11}" font-size="12" fill="{INK}">'
         f'{escape(_("hier is het budget op"))}</text>')
     add('</svg>')
     return Markup("".join(parts))

@@ -25,7 +25,8 @@ from .test_jury_support import browser_for, jury, text  # noqa: F401  (jury is a
 HOWS = ["membership", "partnership", "admin", "declared"]
 
 
-def _app_rules(app) -> list[tuple[str, str]]:
+def _app_rules() -> list[tuple[str, str]]:
+    """(rule, method) of every route that takes an application id, read from a fresh app's URL map."""
     from grants import create_app
     rules = []
     for rule in create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map.iter_rules():
@@ -34,7 +35,7 @@ def _app_rules(app) -> list[tuple[str, str]]:
     return rules
 
 
-APPLICATION_RULES = _app_rules(None)
+APPLICATION_RULES = _app_rules()
 JURY_RULES = sorted({(rule, method) for rule, method in APPLICATION_RULES if rule.startswith("/jury/")})
 
 
@@ -176,8 +177,8 @@ def population(app, jury, factory):
     jury.call.jurors_see_other_scores = True
     second = factory.call(title="Tweede oproep", jurors_see_other_scores=False)
     second_app = factory.application(second, jury.vzw, title="Tweede aanvraag")
-    draft = factory.application(jury.call, factory.organisation("Zele", refnis="42028"), title="Ontwerp",
-                                status=app_access.ApplicationStatus.DRAFT)
+    factory.application(jury.call, factory.organisation("Zele", refnis="42028"), title="Ontwerp",
+                        status=app_access.ApplicationStatus.DRAFT)
     overridden = factory.user(role="juror", name="Opgeheven", organisations=[jury.aalst])
     undeclared = factory.user(role="juror", name="Niet verklaard")
     chair2 = factory.user(role="juror", name="Voorzitter 2")
