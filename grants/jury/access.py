@@ -34,6 +34,7 @@ from ..accounts.models import Role, memberships
 from ..applications.models import Application
 from ..calls.models import Call
 from ..extensions import db
+from ..i18n import _
 from ..organisations.models import Organisation, PartnershipMember
 from .models import (
     Assignment, ConflictDeclaration, ConflictKind, ConflictOfInterest, ConflictSource, Panel, ScoreSheet,
@@ -276,7 +277,6 @@ def automatic_pairs(call_id: int, juror_ids: list[int] | None = None) -> dict[tu
 def conflict_rows(call_id: int, juror_ids: list[int] | None = None) -> list[ConflictRow]:
     """Every conflict of the call (automatic, declared, set by an admin), overridden ones included,
     by application and juror; in three queries, whatever the size of the call."""
-    from ..i18n import _
     automatic = automatic_pairs(call_id, juror_ids)
     query = (sa.select(ConflictOfInterest).join(Application, Application.id == ConflictOfInterest.application_id)
              .where(Application.call_id == call_id))

@@ -87,13 +87,26 @@ def current_time() -> datetime:
     return utcnow()
 
 
-def _clean_reason(text: str | None, *, required: bool, what: str) -> str:
+def _clean_reason(text: str | None, *, missing: str) -> str:
+    """A required reason or motivation, cleaned; `missing` is the full Dutch sentence when it is empty."""
     value = clean_text(text or "") or ""
-    if required and not value:
-        raise JuryError(_("Geef %(what)s.", what=what), field="reason")
+    if not value:
+        raise JuryError(missing, field="reason")
     if len(value) > REASON_MAX:
         raise JuryError(_("Hoogstens %(limit)s tekens.", limit=REASON_MAX), field="reason")
     return value
+
+
+def _insert_once(row) -> bool:
+    """Insert a row guarded by a unique key; False when a concurrent request inserted it first (the
+    savepoint keeps the rest of the transaction), so a double click is never a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- the panel and its settings
@@ -104,8 +117,8 @@ def ensure_panel(call: Call, actor: User | None = None) -> Panel:
     panel = db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
     if panel is None:
         panel = Panel(call_id=call.id, name=_("Jury %(title)s", title=call.title)[:200])
-        db.session.add(panel)
-        db.session.flush()
+        if not _insert_once(panel):  # created at the same moment by another request: use that one
+            return db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
         record("jury.panel_create", panel, {"call_id": [None, call.id]}, actor=actor)
     return panel
 
@@ -239,12 +252,12 @@ def _drop_unstarted_assignment(application_id: int, juror_id: int) -> bool:
 def _store_conflict(application_id: int, user_id: int, kind: ConflictKind, source: ConflictSource, reason: str,
                     actor: User | None) -> ConflictOfInterest:
     record_ = _pair_record(application_id, user_id)
-    now = current_time()
+    before = {} if record_ is None else {"kind": record_.kind, "source": record_.source, "reason": record_.reason,
+                                         "overridden": record_.overridden_at is not None}
     if record_ is None:
-        record_ = ConflictOfInterest(application_id=application_id, user_id=user_id, created_at=now)
-        db.session.add(record_)
-    before = {"kind": record_.kind, "source": record_.source, "reason": record_.reason,
-              "overridden": record_.overridden_at is not None}
+        fresh = ConflictOfInterest(application_id=application_id, user_id=user_id, created_at=current_time(),
+                                   kind=kind, source=source, reason=reason)
+        record_ = fresh if _insert_once(fresh) else _pair_record(application_id, user_id)
     record_.kind, record_.source, record_.reason = kind, source, reason
     record_.created_by_id = actor.id if actor is not None else None
     record_.overridden_at = record_.overridden_by_id = record_.override_reason = None  # new information counts
@@ -274,7 +287,7 @@ def declare_conflicts(call: Call, juror: User, declarations: list[Declaration]) 
         if entry.kind is None:
             raise JuryError(_("Kies het soort belangenconflict voor '%(title)s'.", title=row.title),
                             field=f"kind-{entry.application_id}")
-        reason = _clean_reason(entry.reason, required=True, what=_("een korte reden voor het belangenconflict"))
+        reason = _clean_reason(entry.reason, missing=_("Geef een korte reden voor het belangenconflict."))
         checked.append((entry, reason))
     now = current_time()
     existing = {d.application_id: d for d in db.session.scalars(sa.select(ConflictDeclaration).where(
@@ -287,8 +300,7 @@ def declare_conflicts(call: Call, juror: User, declarations: list[Declaration]) 
             conflicts += 1
         declaration = existing.get(entry.application_id)
         if declaration is None:
-            declaration = ConflictDeclaration(application_id=entry.application_id, juror_id=juror.id, declared_at=now)
-            db.session.add(declaration)
+            _insert_once(ConflictDeclaration(application_id=entry.application_id, juror_id=juror.id, declared_at=now))
         else:
             declaration.declared_at = now
     db.session.flush()
@@ -302,7 +314,7 @@ def declare_conflict(app: Application, juror: User, kind: ConflictKind, reason: 
     """From the scoring page: "I have a conflict with this application after all" (access ends now)."""
     if not access.can_read_as_juror(juror, app):
         raise JuryError(_("U kunt voor deze aanvraag geen belangenconflict melden."))
-    reason = _clean_reason(reason, required=True, what=_("een korte reden voor het belangenconflict"))
+    reason = _clean_reason(reason, missing=_("Geef een korte reden voor het belangenconflict."))
     conflict = _store_conflict(app.id, juror.id, kind, ConflictSource.DECLARED, reason, juror)
     return conflict
 
@@ -311,23 +323,23 @@ def set_conflict(app: Application, juror: User, kind: ConflictKind, reason: str,
     """The agency records a conflict it knows of (audited); the juror loses access at once."""
     if juror.role != Role.JUROR:
         raise JuryError(_("Alleen een jurylid kan een belangenconflict hebben."), field="juror_id")
-    reason = _clean_reason(reason, required=True, what=_("de reden van het belangenconflict"))
+    reason = _clean_reason(reason, missing=_("Geef de reden van het belangenconflict."))
     return _store_conflict(app.id, juror.id, kind, ConflictSource.ADMIN, reason, actor)
 
 
 def override_conflict(app: Application, juror: User, reason: str, actor: User) -> ConflictOfInterest:
     """The agency lets a juror on an application despite a conflict: only with a reason, audited."""
-    reason = _clean_reason(reason, required=True, what=_("de reden om het belangenconflict op te heffen"))
+    reason = _clean_reason(reason, missing=_("Geef de reden om het belangenconflict op te heffen."))
     known = access.standing(juror, app)
     automatic = access.automatic_conflict(juror, app)
     if automatic is None and not known.stored_conflict:
         raise JuryError(_("Er is geen belangenconflict om op te heffen."))
     record_ = _pair_record(app.id, juror.id)
     if record_ is None:  # an automatic conflict: the row carries only the override
-        record_ = ConflictOfInterest(application_id=app.id, user_id=juror.id, kind=automatic,
-                                     source=ConflictSource.AUTOMATIC, reason="", created_at=current_time(),
-                                     created_by_id=actor.id)
-        db.session.add(record_)
+        fresh = ConflictOfInterest(application_id=app.id, user_id=juror.id, kind=automatic,
+                                   source=ConflictSource.AUTOMATIC, reason="", created_at=current_time(),
+                                   created_by_id=actor.id)
+        record_ = fresh if _insert_once(fresh) else _pair_record(app.id, juror.id)
     record_.overridden_at = current_time()
     record_.overridden_by_id = actor.id
     record_.override_reason = reason
@@ -407,8 +419,8 @@ def assign(call: Call, app: Application, juror: User, actor: User) -> Assignment
                                                         Assignment.juror_id == juror.id)):
         raise JuryError(_("%(name)s is al toegewezen aan deze aanvraag.", name=juror.display_name))
     assignment = Assignment(application_id=app.id, juror_id=juror.id, panel_id=panel.id, assigned_at=current_time())
-    db.session.add(assignment)
-    db.session.flush()
+    if not _insert_once(assignment):
+        raise JuryError(_("%(name)s is al toegewezen aan deze aanvraag.", name=juror.display_name))
     record("jury.assign", assignment, {"application_id": [None, app.id], "juror": [None, juror.email]}, actor=actor)
     return assignment
 
@@ -527,13 +539,9 @@ def save_sheet(assignment: Assignment, data: SheetData, juror: User, *, loaded_v
     if submit:
         sheet.submitted_at = now
     if created:
-        try:
-            with db.session.begin_nested():  # two tabs creating the same sheet: the second loses, cleanly
-                db.session.add(sheet)
-                db.session.flush()
-        except IntegrityError:
+        if not _insert_once(sheet):  # two tabs creating the same sheet: the second loses, cleanly
             db.session.expire(assignment, ["sheet"])
-            raise SheetConflict(assignment.sheet) from None
+            raise SheetConflict(assignment.sheet)
         assignment.sheet = sheet
     else:
         flag_modified(sheet, "updated_at")  # every save is a new version, also when only scores changed
@@ -622,13 +630,9 @@ def send_reminders(call: Call, actor: User | None) -> ReminderResult:
         juror = jurors[juror_id]
         if not juror.active:
             continue
-        try:
-            with db.session.begin_nested():
-                db.session.add(JuryReminder(panel_id=panel.id, juror_id=juror_id, sent_on=today, sent_at=now,
-                                            open_sheets=open_counts[juror_id],
-                                            sent_by_id=actor.id if actor is not None else None))
-                db.session.flush()
-        except IntegrityError:
+        reminder = JuryReminder(panel_id=panel.id, juror_id=juror_id, sent_on=today, sent_at=now,
+                                open_sheets=open_counts[juror_id], sent_by_id=actor.id if actor is not None else None)
+        if not _insert_once(reminder):  # already reminded today: the unique key says so
             skipped.append(juror)
             continue
         body = render_template(
@@ -653,15 +657,18 @@ def record_advice(app: Application, outcome: AdviceOutcome, motivation: str, act
     """The chair records the jury's advice on an application (award / reject / waitlist), with a motivation."""
     if not access.can_advise(actor, app):
         raise JuryError(_("Alleen de voorzitter van de jury legt het juryadvies vast."))
-    motivation = _clean_reason(motivation, required=True, what=_("een motivering van het advies"))
+    motivation = _clean_reason(motivation, missing=_("Geef een motivering van het advies."))
     advice = db.session.scalar(sa.select(JuryAdvice).where(JuryAdvice.application_id == app.id))
     if advice is not None and loaded_version != advice.version:
         raise JuryConflict(_("Het advies werd intussen door iemand anders gewijzigd. Er is niets overschreven; "
                              "bekijk het opnieuw."))
     before = {"outcome": advice.outcome if advice else None, "motivation": advice.motivation if advice else None}
     if advice is None:
-        advice = JuryAdvice(application_id=app.id)
-        db.session.add(advice)
+        advice = JuryAdvice(application_id=app.id, outcome=outcome, motivation=motivation,
+                            recorded_at=current_time(), recorded_by_id=actor.id)
+        if not _insert_once(advice):
+            raise JuryConflict(_("Het advies werd intussen door iemand anders vastgelegd. Er is niets "
+                                 "overschreven; bekijk het opnieuw."))
     advice.outcome, advice.motivation = outcome, motivation
     advice.recorded_at, advice.recorded_by_id = current_time(), actor.id
     db.session.flush()

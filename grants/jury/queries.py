@@ -22,6 +22,7 @@ from ..applications.models import Application
 from ..applications.states import HANDED_IN_STATUSES, ApplicationStatus
 from ..calls.models import Call, Criterion
 from ..extensions import db
+from ..i18n import _
 from ..organisations.models import Organisation
 from ..timeutil import to_local
 from . import access
@@ -219,7 +220,6 @@ def sheets_of(app: Application, *, viewer: User, submitted_only: bool) -> list[O
             continue
         if submitted_only and sheet.submitted_at is None:
             continue
-        from ..i18n import _
         shown.append(OtherSheet(_("Jurylid %(letter)s", letter=letter),
                                 assignment.juror if access.is_admin(viewer) else None, sheet))
     return shown
