@@ -75,7 +75,10 @@ def automatic_conflicts(user) -> ColumnElement[bool]:
     if not org_ids:
         return sa.false()
     partner_of = sa.select(PartnershipMember.partnership_id).where(PartnershipMember.organisation_id.in_(org_ids))
-    return sa.or_(Application.organisation_id.in_(org_ids), Application.partnership_id.in_(partner_of))
+    # Strictly true or false, never NULL (an application without a partnership has partnership_id NULL, and
+    # NULL IN (...) is NULL): the twins negate this clause, and NOT NULL would drop the row instead of keeping it.
+    return sa.or_(Application.organisation_id.in_(org_ids),
+                  sa.and_(Application.partnership_id.is_not(None), Application.partnership_id.in_(partner_of)))
 
 
 def _stored(user_id: int, *conditions) -> ColumnElement[bool]:
@@ -250,7 +253,8 @@ class ConflictRow:
     record_id: int | None = None  # the conflicts_of_interest row, when one exists
 
 
-def automatic_pairs(call_id: int, juror_ids: list[int] | None = None) -> dict[tuple[int, int], tuple[ConflictKind, str]]:
+def automatic_pairs(call_id: int,
+                    juror_ids: list[int] | None = None) -> dict[tuple[int, int], tuple[ConflictKind, str]]:
     """(application, juror) -> (kind, organisation name) of the membership conflicts in a call, in two queries."""
     found: dict[tuple[int, int], tuple[ConflictKind, str]] = {}
     m = memberships

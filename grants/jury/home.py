@@ -29,7 +29,8 @@ def juror_home(user) -> dict:
     calls = []
     for entry in juror_calls(user):
         deadline = entry.panel.scoring_deadline
-        calls.append({"entry": entry, "deadline": deadline, "closed": bool(operations.sheet_refusal(entry.panel, now)),
+        calls.append({"entry": entry, "deadline": deadline,
+                      "closed": bool(operations.sheet_refusal(entry.panel, now)),
                       "remaining": describe_remaining(deadline - now) if deadline else None})
     return {"calls": calls, "states": SHEET_STATES, "statuses": list(SheetStatus)}
 

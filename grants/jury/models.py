@@ -188,7 +188,9 @@ class ConflictDeclaration(db.Model):
     open only after it."""
 
     __tablename__ = "conflict_declarations"
-    __table_args__ = (sa.UniqueConstraint("application_id", "juror_id", name="uq_conflict_declarations_application_juror"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "juror_id", name="uq_conflict_declarations_application_juror"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
@@ -242,7 +244,9 @@ class JuryReminder(db.Model):
     """A reminder mailed to a juror with open sheets: at most one per juror, panel and (Brussels) day."""
 
     __tablename__ = "jury_reminders"
-    __table_args__ = (sa.UniqueConstraint("panel_id", "juror_id", "sent_on", name="uq_jury_reminders_panel_juror_day"),)
+    __table_args__ = (
+        sa.UniqueConstraint("panel_id", "juror_id", "sent_on", name="uq_jury_reminders_panel_juror_day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"))

@@ -26,7 +26,7 @@ from ..calls.models import Call
 from ..calls.queries import get_call
 from ..converters import int_arg
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..timeutil import describe_remaining, format_local
 from ..unit_of_work import on_conflict, unit_of_work
 from . import access, queries
@@ -412,7 +412,9 @@ def declaration(call_id: int):
     if declared:
         message += " " + _("Voor de aanvragen met een belangenconflict krijgt u geen toegang.")
     if missing:
-        message += " " + _("Nog %(n)s aanvragen zonder antwoord: die kunt u pas lezen na uw verklaring.", n=missing)
+        message += " " + ngettext("Nog %(num)s aanvraag zonder antwoord: die kunt u pas lezen na uw verklaring.",
+                                  "Nog %(num)s aanvragen zonder antwoord: die kunt u pas lezen na uw verklaring.",
+                                  missing)
     flash(message, "success")
     return redirect(url_for("main.home"))
 
