@@ -484,7 +484,7 @@ def sheet(application_id: int):
     form = f.sheet_form_class(list(app.call.criteria))()
     as_json = _wants_json()
 
-    def conflict_page(sheet_now=None):
+    def conflict_page():
         fresh = load_visible(application_id, current_user)
         if fresh is None:
             abort(404)
@@ -500,7 +500,7 @@ def sheet(application_id: int):
     if not form.validate():
         if as_json:
             return _json_error(_("Niet opgeslagen: verbeter de aangeduide velden."), 400,
-                               errors={fld.id: " ".join(fld.errors) for fld in form if fld.errors})
+                               errors={fld.id: " ".join(str(e) for e in fld.errors) for fld in form if fld.errors})
         return _render_sheet(app, form, 400, assignment=assignment)
     try:
         saved = ops.save_sheet(assignment, form.to_data(), current_user, loaded_version=form.loaded_version(),
