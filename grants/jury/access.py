@@ -313,6 +313,8 @@ def conflict_pairs(call_id: int, juror_ids: list[int] | None = None) -> set[tupl
     return {(r.application_id, r.juror_id) for r in conflict_rows(call_id, juror_ids) if not r.overridden}
 
 
+MODEL = Application  # what PREDICATES are about (tests/web/test_access_predicates.py); CALL_PREDICATES: calls
+
 PREDICATES = {
     "conflicted": (is_conflicted, conflicted),
     "read_as_juror": (can_read_as_juror, juror_readable),

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import render_template
+from flask_babel.speaklater import LazyString
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -31,9 +31,9 @@ from ..audit.operations import diff, record
 from ..calls.models import Call, Criterion
 from ..extensions import db
 from ..forms_common import clean_text
-from ..i18n import _, ngettext
+from ..i18n import _, lazy_gettext, ngettext
 from ..links import external_url
-from ..mail import queue_mail
+from ..mail_templates import agency_text, in_language, queue_template_mail
 from ..timeutil import describe_remaining, format_local, to_local, utcnow
 from . import access, queries
 from .assignment import AssignmentPlan, plan_assignments
@@ -116,7 +116,7 @@ def ensure_panel(call: Call, actor: User | None = None) -> Panel:
     """The call's panel, created (and audited) the first time it is needed."""
     panel = db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
     if panel is None:
-        panel = Panel(call_id=call.id, name=_("Jury %(title)s", title=call.title)[:200])
+        panel = Panel(call_id=call.id, name=agency_text(lazy_gettext("Jury %(title)s", title=call.title))[:200])
         if not _insert_once(panel):  # created at the same moment by another request: use that one
             return db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
         record("jury.panel_create", panel, {"call_id": [None, call.id]}, actor=actor)
@@ -635,14 +635,14 @@ def send_reminders(call: Call, actor: User | None) -> ReminderResult:
         if not _insert_once(reminder):  # already reminded today: the unique key says so
             skipped.append(juror)
             continue
-        body = render_template(
-            "mail/jury_reminder.txt", juror=juror, call=call, open_sheets=open_counts[juror_id],
-            deadline=panel.scoring_deadline,
-            remaining=describe_remaining(panel.scoring_deadline - now) if panel.scoring_deadline else None,
-            home_url=external_url("main.home"))
-        subject = ngettext("Herinnering: %(num)s beoordeling voor %(title)s",
-                           "Herinnering: %(num)s beoordelingen voor %(title)s", open_counts[juror_id], title=call.title)
-        queue_mail(juror.email, subject[:300], body)
+        with in_language(None):  # mail goes out in the agency's language, whatever the admin's pages are in
+            remaining = describe_remaining(panel.scoring_deadline - now) if panel.scoring_deadline else None
+        subject = LazyString(ngettext, "Herinnering: %(num)s beoordeling voor %(title)s",
+                             "Herinnering: %(num)s beoordelingen voor %(title)s", open_counts[juror_id],
+                             title=call.title)
+        queue_template_mail([juror.email], "jury_reminder", subject, juror=juror, call=call,
+                            open_sheets=open_counts[juror_id], deadline=panel.scoring_deadline, remaining=remaining,
+                            home_url=external_url("main.home"))
         sent.append(juror)
     record("jury.reminders", panel, {"sent": [None, [u.email for u in sent]],
                                      "already_today": [None, [u.email for u in skipped]]}, actor=actor)

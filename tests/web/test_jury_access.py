@@ -176,9 +176,8 @@ def population(app, jury, factory):
     submitted sheets, a call that lets jurors see each other's sheets and one that does not."""
     jury.call.jurors_see_other_scores = True
     second = factory.call(title="Tweede oproep", jurors_see_other_scores=False)
-    second_app = factory.application(second, jury.vzw, title="Tweede aanvraag")
-    factory.application(jury.call, factory.organisation("Zele", refnis="42028"), title="Ontwerp",
-                        status=app_access.ApplicationStatus.DRAFT)
+    second_app = factory.submission(second, jury.vzw, title="Tweede aanvraag")
+    factory.application(jury.call, factory.organisation("Zele", refnis="42028"), title="Ontwerp")  # a draft
     overridden = factory.user(role="juror", name="Opgeheven", organisations=[jury.aalst])
     undeclared = factory.user(role="juror", name="Niet verklaard")
     # A member of a partner organisation (Melle, in Aalst's partnership) on an application without partnership.

@@ -252,9 +252,10 @@ def test_reminders_go_to_jurors_with_open_sheets_at_most_once_a_day(app, monkeyp
     mails = smtp_server.wait_for(1)
     assert [m["to"] for m in mails] == [["jan@jury.example.be"]]
     assert mails[0]["subject"] == "Herinnering: 2 beoordelingen voor Tegengeluiden (test)"
-    body = mails[0]["body"]
+    body = mails[0]["body"].replace("\r\n", "\n")
     assert "Voor de oproep \"Tegengeluiden (test)\" staan nog 2 beoordelingen open." in body
-    assert "De deadline is 31-03-2027 17:00 (Brusselse tijd), nog 2 dagen en 8 uur." in body
+    assert "De deadline is 31-03-2027 om 17:00 (Brusselse tijd), nog 2 dagen en 8 uur." in body
+    assert body.startswith("Beste Jan Jurylid,\n\n") and body.rstrip().endswith("Plan Samenleven")
     assert "http://localhost/" in body
     # The same day (a later hour, another admin, the command line): no second mail.
     monkeypatch.setattr(operations, "current_time", lambda: morning + timedelta(hours=14))  # 23:00 Brussels

@@ -26,7 +26,7 @@ def test_the_declaration_shows_title_and_organisation_only_and_opens_reading(app
     assert browser.get(f"/applications/{jury.gent_app.id}").status_code == 404  # nothing to read yet
     page = text(browser.get(f"/jury/calls/{jury.call.id}/declaration"))
     assert "Gent verbindt" in page and "Aalst in dialoog" in page and "Jongeren spreken" in page
-    assert "Samen tegen polarisatie." not in page  # the summary is not shown before the declaration
+    assert "Jongeren maken zelf tegenverhalen op sociale media." not in page  # the summary is not shown before the declaration
     token = csrf(browser.get(f"/jury/calls/{jury.call.id}/declaration").get_data(as_text=True))
     url = f"/jury/calls/{jury.call.id}/declaration"
     refused = browser.post(url, {"csrf_token": token, f"answer_{jury.gent_app.id}": "conflict"})

@@ -189,7 +189,7 @@ def _grow(jury, factory, n: int) -> None:
     """n more applications, each scored by Jan and Fatima, with a conflict and an advice now and then."""
     for k in range(n):
         org = factory.organisation(f"Gemeente {k}")
-        application = factory.application(jury.call, org, title=f"Extra {k}")
+        application = factory.submission(jury.call, org, title=f"Extra {k}")
         for juror, marks in ((jury.jan, (k % 11, 5)), (jury.fatima, (3, k % 11))):
             assignment = factory.assignment(application, juror)
             factory.sheet(assignment, {jury.relevance: marks[0], jury.feasibility: marks[1]})

@@ -49,7 +49,7 @@ def test_the_page_shows_the_application_beside_the_form_with_next_application(ja
     response = jan.get(f"/jury/applications/{jury.gent_app.id}")
     assert response.status_code == 200
     page = text(response)
-    assert "Gent verbindt" in page and "Samen tegen polarisatie." in page  # the application itself
+    assert "Gent verbindt" in page and "Jongeren maken zelf tegenverhalen op sociale media." in page  # the application itself
     assert "Relevantie" in page and "Haalbaarheid" in page and "Score van 0 tot 10" in page
     assert "gewicht 60%" in page and "Aanbeveling" in page
     assert f'href="/jury/applications/{jury.aalst_app.id}" rel="next"' in page

@@ -61,14 +61,14 @@ def jury(app, factory):
     vzw = factory.organisation("vzw Samen", kind=OrganisationKind.NONPROFIT, kbo="0123456749")
     call = factory.call(status=CallStatus.UNDER_REVIEW, title="Tegengeluiden (test)")
     relevance, feasibility = call.criteria
-    gent_app = factory.application(call, gent, title="Gent verbindt")
-    aalst_app = factory.application(call, aalst, title="Aalst in dialoog")
+    gent_app = factory.submission(call, gent, title="Gent verbindt")
+    aalst_app = factory.submission(call, aalst, title="Aalst in dialoog")
     partnership = Partnership(call_id=call.id, name="Samenwerkingsverband Aalst", lead_organisation_id=aalst.id)
     partnership.members = [PartnershipMember(call_id=call.id, organisation_id=aalst.id),
                            PartnershipMember(call_id=call.id, organisation_id=melle.id)]
     db.session.add(partnership)
     aalst_app.partnership = partnership
-    other_app = factory.application(call, vzw, title="Jongeren spreken")
+    other_app = factory.submission(call, vzw, title="Jongeren spreken")
     jan = factory.user(role="juror", name="Jan Jurylid", email="jan@jury.example.be")
     fatima = factory.user(role="juror", name="Fatima Jurylid", email="fatima@jury.example.be")
     pieter = factory.user(role="juror", name="Pieter (Gent)", email="pieter@jury.example.be", organisations=[gent])
