@@ -55,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .applications.views import bp as applications_bp
     from .audit.views import bp as audit_bp
     from .calls.views import bp as calls_bp
+    from .jury.views import bp as jury_bp
     from .main.views import bp as main_bp
     from .organisations.views import bp as organisations_bp
 
@@ -65,7 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .applications import history as _application_history  # noqa: F401
     from .calls import history as _call_history  # noqa: F401
     login_manager.user_loader(load_user)
-    for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 

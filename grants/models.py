@@ -6,6 +6,8 @@ from .applications.models import (  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .awards.models import Decision, Project  # noqa: F401
 from .calls.models import CallExclusion, Call, CallKpi, Criterion, PaymentTranche  # noqa: F401
-from .jury.models import Assignment, ConflictOfInterest, Panel, Score, ScoreSheet  # noqa: F401
+from .jury.models import (  # noqa: F401
+    Assignment, ConflictDeclaration, ConflictOfInterest, JuryAdvice, JuryReminder, Panel, Score, ScoreSheet,
+)
 from .organisations.models import Organisation, Partnership, PartnershipMember  # noqa: F401
 from .reporting.models import Extension, KpiValue, Payment, Report  # noqa: F401

@@ -55,8 +55,14 @@ funded before; with --scale, the closed call of 1,000 or 10,000), {review_call_i
 review), {decided_call_id}, {application_id} (a submitted application of the applicant's organisation,
 in a partnership, with information requests and a status history; it gets more budget lines,
 partners, attachments and events at the large size, and has them all with --scale), {organisation_id}
-(the applicant's organisation) and {user_id} (the applicant). To measure data a page needs that is not
-built yet, extend DataSet (and ScaleData). Timings are for reading, never for pass/fail tests.
+(the applicant's organisation), {user_id} (the applicant) and {jury_application_id} (an application of
+the call under review that the bench juror is assigned to, declared and scoring: a draft sheet). The
+calls under review and decided have a jury (DataSet._grow_jury): the bench juror (the chair) and the
+other jurors among the users, three per application, declarations, a few declared conflicts, and
+sheets with their scores (submitted, drafts, not started), growing with the call. To measure data a
+page needs that is not built yet, extend DataSet (and ScaleData). Timings are for reading, never for
+pass/fail tests. `ranking_10k_ms` (both reports) is grants.jury.ranking.bench_ranking(): building the
+ranking of 10,000 applications scored by 5 jurors on 6 criteria, in milliseconds.
 """
 from __future__ import annotations
 
@@ -101,6 +107,10 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "application_applicant": ("applicant", "/applications/{application_id}"),
     "application_admin": ("admin", "/applications/{application_id}"),
     "api_call_applications": ("api", "/api/v1/calls/{call_id}/applications"),
+    "jury_sheet": ("juror", "/jury/applications/{jury_application_id}"),
+    "jury_dashboard": ("admin", "/admin/calls/{review_call_id}/jury/dashboard"),
+    "jury_ranking": ("admin", "/jury/calls/{review_call_id}/ranking"),
+    "api_call_ranking": ("api", "/api/v1/calls/{review_call_id}/ranking"),
 }
 
 BENCH_PASSWORD = "Bench-wachtwoord-2026"
@@ -154,6 +164,7 @@ class DataSet:
 
     CALL_CYCLE = ("published", "under_review", "decided", "closed", "draft")
     BUSY_CALL_SHARE = 0.35  # share of the applications that go to the busy open call (ids["call_id"])
+    JURY_SIZE = 7  # jurors on a panel at most: the bench juror and the first other jurors
 
     def __init__(self, seed: int = 2026):
         self.rng = random.Random(seed)
@@ -163,6 +174,8 @@ class DataSet:
         self._dossier_seq: dict[int, itertools.count] = {}
         self._in_partnership: dict[int, set[int]] = {}  # call -> organisations in a partnership there
         self._password_hash: str | None = None
+        self._review_seeded = False  # the call under review got its first application
+        self._user_seq = itertools.count()
 
     # setup: organisations and the users the pages are requested as
     def setup(self) -> None:
@@ -236,6 +249,7 @@ class DataSet:
         self._add_applications(size.applications - have["applications"])
         self._grow_tracked_application(size)
         self._exclude_previous_round()
+        self._grow_jury()
         db.session.commit()
 
     def _add_calls(self, n: int) -> None:
@@ -285,12 +299,16 @@ class DataSet:
         from grants.extensions import db
         for _ in range(max(n, 0)):
             k = secrets.token_hex(4)
-            user = User(email=f"aanvrager-{k}@bench.example.be", name=f"Aanvrager {k}", role=Role.APPLICANT,
-                        active=True, password_hash=self._password_hash, session_token=secrets.token_hex(16))
+            juror = next(self._user_seq) % 5 == 4  # one new user in five is a juror (the juries grow too)
+            kind = "jurylid" if juror else "aanvrager"
+            user = User(email=f"{kind}-{k}@bench.example.be", name=f"{kind.capitalize()} {k}",
+                        role=Role.JUROR if juror else Role.APPLICANT, active=True,
+                        password_hash=self._password_hash, session_token=secrets.token_hex(16))
             db.session.add(user)
             db.session.flush()
-            db.session.execute(_memberships().insert().values(
-                user_id=user.id, organisation_id=self.rng.choice(self.organisation_ids)))
+            if not juror:
+                db.session.execute(_memberships().insert().values(
+                    user_id=user.id, organisation_id=self.rng.choice(self.organisation_ids)))
 
     def _add_applications(self, n: int) -> None:
         import sqlalchemy as sa
@@ -301,7 +319,6 @@ class DataSet:
         from grants.calls.models import Call
         from grants.calls.states import CallStatus
         from grants.extensions import db
-        from grants.jury.models import Assignment, ScoreSheet
 
         if n <= 0:
             return
@@ -313,11 +330,15 @@ class DataSet:
                     CallStatus.CLOSED: [S.SUBMITTED, S.ADMISSIBLE, S.ADMISSIBLE, S.INADMISSIBLE, S.INFO_REQUESTED],
                     CallStatus.UNDER_REVIEW: [S.UNDER_REVIEW, S.UNDER_REVIEW, S.ADMISSIBLE, S.INADMISSIBLE],
                     CallStatus.DECIDED: [S.AWARDED, S.REJECTED, S.WAITLISTED, S.RUNNING]}
-        juror = self.user_ids["juror"]
+        review = next((c for c in calls if c.id == self.ids.get("review_call_id")), None)
         for j in range(n):
             first = "application_id" not in self.ids
-            call = busy if first or self.rng.random() < self.BUSY_CALL_SHARE else self.rng.choice(calls)
-            status = S.SUBMITTED if first else self.rng.choice(statuses[call.status])
+            # The second application goes to the call under review, so its jury has work at every size.
+            second = not first and review is not None and not self._review_seeded
+            call = busy if first else review if second else (
+                busy if self.rng.random() < self.BUSY_CALL_SHARE else self.rng.choice(calls))
+            status = S.SUBMITTED if first else S.UNDER_REVIEW if second else self.rng.choice(statuses[call.status])
+            self._review_seeded = self._review_seeded or second
             # one application in ten belongs to the bench applicant's organisations
             ours = first or self.rng.random() < 0.1
             org = self.applicant_org_ids[0] if first else self.rng.choice(
@@ -325,11 +346,6 @@ class DataSet:
             application = self._application(call, org, status, ours)
             if first:
                 self.ids["application_id"] = application.id
-            if call.status in (CallStatus.UNDER_REVIEW, CallStatus.DECIDED) and self.rng.random() < 0.2:
-                assignment = Assignment(application_id=application.id, juror_id=juror)
-                if call.status == CallStatus.DECIDED:
-                    assignment.sheet = ScoreSheet(comment="Sterk project.", submitted_at=call.closes_at)
-                db.session.add(assignment)
             if j % 200 == 199:
                 db.session.flush()
 
@@ -515,6 +531,79 @@ class DataSet:
                                   object_type=Application.__tablename__, object_id=app.id,
                                   changes={"partners": [None, ", ".join(sorted(names))]}))
         db.session.flush()
+
+    def _grow_jury(self) -> None:
+        """The juries of the call under review and of the decided call: every juror of the data set on
+        the panel (the bench juror chairs), three jurors per application (the bench juror on every
+        one), declarations, a declared conflict now and then, and sheets with their scores: in the
+        decided call all submitted; under review the bench juror's mixed (submitted, draft, not
+        started), the others' mostly submitted. Applications added since the last call get theirs."""
+        import sqlalchemy as sa
+
+        from grants.accounts.models import Role, User
+        from grants.applications.models import Application
+        from grants.calls.models import Call
+        from grants.extensions import db
+        from grants.jury.models import (
+            Assignment, ConflictDeclaration, ConflictKind, ConflictOfInterest, ConflictSource, Panel, Recommendation,
+            Score, ScoreSheet,
+        )
+        from grants.jury.queries import JURY_STATUSES
+
+        bench_juror = self.user_ids["juror"]
+        jurors = [bench_juror] + [j for j in db.session.scalars(sa.select(User.id).where(
+            User.role == Role.JUROR).order_by(User.id)) if j != bench_juror][:self.JURY_SIZE - 1]
+        marks = [Decimal(m) / 2 for m in range(21)]
+        for key in ("review_call_id", "decided_call_id"):
+            if key not in self.ids:
+                continue
+            call = db.session.get(Call, self.ids[key])
+            decided = key == "decided_call_id"
+            call.jurors_see_other_scores = True
+            panel = db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
+            if panel is None:
+                panel = Panel(call_id=call.id, name=f"Jury {call.title}", chair_id=bench_juror,
+                              quality_threshold=Decimal("60"),
+                              scoring_deadline=call.closes_at + timedelta(days=10 if decided else 400))
+                db.session.add(panel)
+                db.session.flush()
+            members = {m.id for m in panel.members}
+            panel.members += [db.session.get(User, j) for j in jurors if j not in members]
+            criteria = [c.id for c in call.criteria]
+            assigned = set(db.session.scalars(sa.select(Assignment.application_id).join(
+                Application, Application.id == Assignment.application_id).where(Application.call_id == call.id)))
+            apps = list(db.session.scalars(sa.select(Application.id).where(
+                Application.call_id == call.id, Application.status.in_(JURY_STATUSES)).order_by(Application.id)))
+            for k, app_id in enumerate(a for a in apps if a not in assigned):
+                others = jurors[1:]
+                on_app = [bench_juror] + ([others[(app_id + i) % len(others)] for i in range(min(2, len(others)))]
+                                          if others else [])
+                for juror in jurors:
+                    db.session.add(ConflictDeclaration(application_id=app_id, juror_id=juror))
+                free = [j for j in others if j not in on_app]
+                if free and app_id % 7 == 0:
+                    db.session.add(ConflictOfInterest(application_id=app_id, user_id=free[0], reason="Familie.",
+                                                      kind=ConflictKind.PERSONAL, source=ConflictSource.DECLARED))
+                for position, juror in enumerate(on_app):
+                    assignment = Assignment(application_id=app_id, juror_id=juror, panel_id=panel.id)
+                    db.session.add(assignment)
+                    state = "submitted" if decided else (
+                        ("draft", "submitted", "submitted", "none", "submitted")[(app_id + position) % 5]
+                        if juror == bench_juror else ("submitted", "submitted", "draft")[(app_id + position) % 3])
+                    if juror == bench_juror and not decided and "jury_application_id" not in self.ids:
+                        state = "draft"
+                        self.ids["jury_application_id"] = app_id
+                    if state == "none":
+                        continue
+                    submitted = state == "submitted"
+                    assignment.sheet = ScoreSheet(
+                        comment="Een goed onderbouwd project met een duidelijk bereik." if submitted else "",
+                        recommendation=Recommendation.YES if submitted and self.rng.random() < 0.5 else (
+                            Recommendation.MAYBE if submitted else None),
+                        submitted_at=call.closes_at + timedelta(days=3) if submitted else None,
+                        scores=[Score(criterion_id=c, value=self.rng.choice(marks), comment="")
+                                for c in (criteria if submitted else criteria[:1])])
+            db.session.flush()
 
     def _exclude_previous_round(self) -> None:
         """The busy call is the next round of the decided call: organisations funded in a decided call
@@ -1406,7 +1495,7 @@ def _scale_report(args, database_url: str, names: list[str]) -> dict:
             "method": {"in_process": "Flask test client", "warmup_requests": 1, "timed_requests": requests,
                        "min_requests": min(SCALE_MIN_REQUESTS, requests), "budget_s_per_page": budget_s,
                        "statistic": "median", "unit": "ms"},
-            "dataset": facts["dataset"], "scale": facts["scale"],
+            "dataset": facts["dataset"], "scale": facts["scale"], "ranking_10k_ms": _ranking_ms(),
             # Linux reports ru_maxrss in kB; the peak includes building the data set.
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
@@ -1464,7 +1553,16 @@ def _load_report(args, database_url: str, pages: dict, wrk: str, tmp: Path) -> d
     return {"database": facts["database"], "database_version": facts["database_version"], "server": server_info,
             "client": client, "floor_rps": floor["rps"], "floor_latency_ms": floor["latency_ms"],
             "floor_worker_rss_mb": floor_rss, "worker_rss_mb": rss, "schema": facts["schema"],
-            "dataset": facts["dataset"], "quick": args.quick, "pages": results}
+            "dataset": facts["dataset"], "quick": args.quick, "pages": results, "ranking_10k_ms": _ranking_ms()}
+
+
+def _ranking_ms() -> float:
+    """The jury's ranking of 10,000 applications, 5 jurors, 6 criteria (grants.jury.ranking.bench_ranking)."""
+    from grants.jury.ranking import bench_ranking
+    log("ranking of 10,000 applications (5 jurors, 6 criteria)")
+    milliseconds = round(bench_ranking(10_000, jurors=5, criteria=6), 1)
+    log(f"ranking_10k_ms: {milliseconds}")
+    return milliseconds
 
 if __name__ == "__main__":
     sys.exit(main())

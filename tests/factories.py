@@ -126,3 +126,60 @@ class Factory:
         app.partnership = partnership
         db.session.flush()
         return partnership
+
+    # --- the jury ------------------------------------------------------------------------------
+
+    def jury(self, call, jurors=(), chair=None, deadline=None, threshold=None, **call_settings):
+        """The call's panel with these jurors (users), chair, scoring deadline and quality threshold."""
+        from grants.jury.models import Panel
+        panel = Panel(call_id=call.id, name=f"Jury {call.title}", chair_id=chair.id if chair else None,
+                      scoring_deadline=deadline, quality_threshold=threshold)
+        panel.members = list(jurors)
+        for name, value in call_settings.items():  # jurors_per_application, jurors_see_other_scores
+            setattr(call, name, value)
+        db.session.add(panel)
+        db.session.flush()
+        return panel
+
+    def declaration(self, app, juror):
+        from grants.jury.models import ConflictDeclaration
+        declaration = ConflictDeclaration(application_id=app.id, juror_id=juror.id)
+        db.session.add(declaration)
+        db.session.flush()
+        return declaration
+
+    def assignment(self, app, juror, *, declared=True):
+        """The juror assigned to the application (and, by default, past their conflict declaration for it)."""
+        from grants.jury.models import Assignment
+        assignment = Assignment(application_id=app.id, juror_id=juror.id)
+        db.session.add(assignment)
+        if declared:
+            self.declaration(app, juror)
+        db.session.flush()
+        return assignment
+
+    def sheet(self, assignment, scores=None, *, submitted=True, comment="", recommendation="yes", comments=None):
+        """A score sheet: scores is {criterion (or its id): value}; submitted now unless submitted=False."""
+        from grants.jury.models import Recommendation, Score, ScoreSheet
+        sheet = ScoreSheet(assignment_id=assignment.id, comment=comment,
+                           recommendation=Recommendation(recommendation) if recommendation else None,
+                           submitted_at=utcnow() if submitted else None)
+        for criterion, value in (scores or {}).items():
+            criterion_id = getattr(criterion, "id", criterion)
+            sheet.scores.append(Score(criterion_id=criterion_id, value=Decimal(str(value)),
+                                      comment=(comments or {}).get(criterion_id, "")))
+        db.session.add(sheet)
+        db.session.flush()
+        assignment.sheet = sheet
+        return sheet
+
+    def conflict(self, app, juror, *, source="declared", kind="personal", reason="Familie van de projectleider.",
+                 overridden=False):
+        from grants.jury.models import ConflictKind, ConflictOfInterest, ConflictSource
+        conflict = ConflictOfInterest(application_id=app.id, user_id=juror.id, source=ConflictSource(source),
+                                      kind=ConflictKind(kind), reason=reason,
+                                      overridden_at=utcnow() if overridden else None,
+                                      override_reason="Geen echt conflict." if overridden else None)
+        db.session.add(conflict)
+        db.session.flush()
+        return conflict

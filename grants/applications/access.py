@@ -9,6 +9,11 @@ Whether the application's *state* allows a change (open call, deadline, reopened
 operations' business (`edit_refusal`); these predicates say who may act at all. Loading goes
 through `viewable`, so whoever may not see an application gets a 404, never a 403 that confirms
 it exists.
+
+A juror reads (never edits) the applications assigned to them, once they have declared their
+conflicts of interest for it and only while they have none (the jury's rules are in
+grants/jury/access.py): a juror who becomes conflicted, through a membership, a partnership or
+a declaration, gets a 404 on every page of the application from the next request on.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..accounts.models import Role
+from ..jury import access as jury_access
 from ..organisations.models import PartnershipMember
 from .models import Application
 from .states import APPLICATION_STATES, ApplicationStatus
@@ -29,6 +35,7 @@ class Capacity(enum.StrEnum):
     ADMIN = "admin"  # the agency: everything, screening and decisions
     LEAD = "lead"  # a member of the applying (lead) organisation: prepares, submits, withdraws
     PARTNER = "partner"  # a member of a partner organisation: reads only
+    JUROR = "juror"  # assigned to it, conflicts declared, not conflicted: reads and scores
 
 
 def _authenticated(user) -> bool:
@@ -43,9 +50,15 @@ def _is_applicant(user) -> bool:
     return _authenticated(user) and user.role == Role.APPLICANT
 
 
+def _is_juror(user) -> bool:
+    return _authenticated(user) and user.role == Role.JUROR
+
+
 def capacity(user, app: Application) -> Capacity | None:
     if _is_admin(user):
         return Capacity.ADMIN
+    if _is_juror(user):
+        return Capacity.JUROR if jury_access.can_read_as_juror(user, app) else None
     if not _is_applicant(user):
         return None
     org_ids = user.organisation_ids
@@ -64,9 +77,12 @@ def can_view(user, app: Application) -> bool:
 
 
 def viewable(user) -> ColumnElement[bool]:
-    """The applications this user may see: admins all; applicants their own and their partnerships'."""
+    """The applications this user may see: admins all; applicants their own and their partnerships';
+    jurors those assigned to them, declared and free of conflict."""
     if _is_admin(user):
         return sa.true()
+    if _is_juror(user):
+        return jury_access.juror_readable(user)
     if not _is_applicant(user):
         return sa.false()
     org_ids = sorted(user.organisation_ids)
@@ -81,7 +97,7 @@ def viewable(user) -> ColumnElement[bool]:
 
 def can_edit(user, app: Application) -> bool:
     """Prepare, submit, add partners and attachments: members of the lead organisation only."""
-    return capacity(user, app) == Capacity.LEAD
+    return _is_applicant(user) and capacity(user, app) == Capacity.LEAD
 
 
 def editable(user) -> ColumnElement[bool]:
@@ -111,13 +127,50 @@ def screenable(user) -> ColumnElement[bool]:
     return sa.true() if _is_admin(user) else sa.false()
 
 
+# --------------------------------------------------------------------------- the jury
+
+
+def can_score(user, app: Application) -> bool:
+    """Fill in a score sheet: the juror capacity. Whether the deadline still allows it is for the
+    jury's operations to say (grants.jury.operations.sheet_refusal)."""
+    return _is_juror(user) and capacity(user, app) == Capacity.JUROR
+
+
+def scorable(user) -> ColumnElement[bool]:
+    if not _is_juror(user):
+        return sa.false()
+    return jury_access.juror_readable(user)
+
+
+def can_see_scores(user, app: Application) -> bool:
+    """Score sheets of others: the agency always; a juror after submitting their own sheet, if the
+    call lets jurors see each other's sheets. Applicants never."""
+    if _is_admin(user):
+        return True
+    if not _is_juror(user):
+        return False
+    return jury_access.can_see_other_sheets(user, app)
+
+
+def scores_visible(user) -> ColumnElement[bool]:
+    if _is_admin(user):
+        return sa.true()
+    if not _is_juror(user):
+        return sa.false()
+    return jury_access.other_sheets_visible(user)
+
+
 MODEL = Application  # what the predicates are about (tests/web/test_access_predicates.py)
+
 PREDICATES = {
     "view": (can_view, viewable),
     "edit": (can_edit, editable),
     "withdraw": (can_withdraw, withdrawable),
     "screen": (can_screen, screenable),
+    "score": (can_score, scorable),
+    "see_scores": (can_see_scores, scores_visible),
 }
 
-__all__ = ["MODEL", "Capacity", "PREDICATES", "ApplicationStatus", "can_edit", "can_screen", "can_view", "can_withdraw",
-           "capacity", "editable", "screenable", "viewable", "withdrawable"]
+__all__ = ["MODEL", "Capacity", "PREDICATES", "ApplicationStatus", "can_edit", "can_score", "can_screen",
+           "can_see_scores", "can_view", "can_withdraw", "capacity", "editable", "scorable", "scores_visible",
+           "screenable", "viewable", "withdrawable"]
