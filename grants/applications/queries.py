@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..audit.models import AuditEvent
 from ..calls.models import Call
@@ -15,7 +15,7 @@ from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
-from ..organisations.models import Organisation, PartnershipMember
+from ..organisations.models import Organisation, OrganisationKind, PartnershipMember
 from .access import viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
@@ -179,8 +179,9 @@ SORTS = {
     "organisation": (sa.func.lower(Organisation.name).asc(), Application.id.asc()),
     "requested": (Application.requested_amount.desc(), Application.id.asc()),
     "submitted": (Application.submitted_at.is_(None), Application.submitted_at.asc(), Application.id.asc()),
-    "status": (Application.status.asc(), Application.dossier_number.is_(None), Application.dossier_number.asc()),
-}
+    "status": (Application.status.asc(), Application.dossier_number.is_(None), Application.dossier_number.asc(),
+               Application.id.asc()),
+}  # each order ends in the id: a page is the same rows however often it is read
 SORT_LABELS = {"dossier": lazy_gettext("dossiernummer"), "organisation": lazy_gettext("organisatie"),
                "requested": lazy_gettext("gevraagd bedrag"), "submitted": lazy_gettext("indiening"),
                "status": lazy_gettext("status")}
@@ -195,26 +196,133 @@ class ScreeningFilters:
     sort: str = "dossier"
 
 
-def screening_list(call: Call, filters: ScreeningFilters) -> list[Application]:
-    query = (sa.select(Application).join(Organisation, Application.organisation_id == Organisation.id)
-             .where(Application.call_id == call.id))
+SCREENING_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
+    id: int
+    dossier_number: str | None
+    title: str
+    status: ApplicationStatus
+    requested_amount: Decimal
+    submitted_at: datetime | None
+    partnership_id: int | None
+    organisation_name: str
+    organisation_kind: OrganisationKind
+    organisation_province: str | None
+    own_contribution: Decimal
+    total_cost: Decimal
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """Over every row that passes the filters (not just the page): counted and added up in SQL."""
+    count: int
+    requested: Decimal
+
+
+def _screening_conditions(call: Call, filters: ScreeningFilters) -> list:
+    conditions = [Application.call_id == call.id]
     if filters.status == "all":
         pass
     elif filters.status in ApplicationStatus.__members__.values():
-        query = query.where(Application.status == ApplicationStatus(filters.status))
+        conditions.append(Application.status == ApplicationStatus(filters.status))
     else:
-        query = query.where(Application.status != ApplicationStatus.DRAFT)
+        conditions.append(Application.status != ApplicationStatus.DRAFT)
     if filters.q:
-        query = query.where(sa.func.lower(Organisation.name).contains(filters.q.lower(), autoescape=True))
+        conditions.append(sa.func.lower(Organisation.name).contains(filters.q.lower(), autoescape=True))
     if filters.province:
-        query = query.where(Organisation.province == filters.province)
+        conditions.append(Organisation.province == filters.province)
     if filters.kind:
-        query = query.where(Organisation.kind == filters.kind)
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["dossier"]))
-    # The organisation comes from the join above and the call is already in the session: neither is
-    # loaded again per row. The list shows only whether an application is a partnership's.
-    options = (contains_eager(Application.organisation), lazyload(Application.call))
-    return list(db.session.scalars(query.options(*options)).unique())
+        conditions.append(Organisation.kind == filters.kind)
+    return conditions
+
+
+def _joined_organisation(query: sa.Select) -> sa.Select:
+    return query.select_from(Application).join(Organisation, Application.organisation_id == Organisation.id)
+
+
+def screening_summary(call: Call, filters: ScreeningFilters) -> ScreeningSummary:
+    """How many applications pass the filters and what they ask together, in one aggregate query."""
+    count, requested = db.session.execute(_joined_organisation(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Application.requested_amount), 0)))
+        .where(*_screening_conditions(call, filters))).one()
+    return ScreeningSummary(count=count, requested=_cents(requested))
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _figure_subqueries():
+    """The total cost and own contribution of the application of the outer row, as correlated subqueries
+    (indexed on application_id: one lookup per row of the page, in the same statement)."""
+    total_cost = (sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount), 0))
+                  .where(BudgetLine.application_id == Application.id).scalar_subquery())
+    own = (sa.select(sa.func.coalesce(sa.func.sum(Contribution.amount), 0))
+           .where(Contribution.application_id == Application.id,
+                  Contribution.kind.in_([ContributionKind.OWN_FINANCIAL, ContributionKind.OWN_STAFF]))
+           .scalar_subquery())
+    return total_cost, own
+
+
+def screening_rows(call: Call, filters: ScreeningFilters, page) -> list[ScreeningRow]:
+    """One page of the list, in the chosen order (each order ends in the id, so pages never overlap)."""
+    total_cost, own = _figure_subqueries()
+    query = (_joined_organisation(sa.select(
+        Application.id, Application.dossier_number, Application.title, Application.status,
+        Application.requested_amount, Application.submitted_at, Application.partnership_id,
+        Organisation.name, Organisation.kind, Organisation.province, own, total_cost))
+        .where(*_screening_conditions(call, filters))
+        .order_by(*SORTS.get(filters.sort, SORTS["dossier"]))
+        .limit(page.size).offset(page.offset))
+    return [ScreeningRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
+                         submitted_at=r[5], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
+                         organisation_province=r[9], own_contribution=_cents(r[10]), total_cost=_cents(r[11]))
+            for r in db.session.execute(query)]
+
+
+# --------------------------------------------------------------------------- the API list
+
+
+@dataclass(frozen=True)
+class ApiApplicationRow:
+    id: int
+    dossier_number: str | None
+    title: str
+    status: ApplicationStatus
+    requested_amount: Decimal
+    submitted_at: datetime | None
+    organisation_name: str
+    organisation_refnis: str | None
+    own_contribution: Decimal
+    total_cost: Decimal
+
+
+def _api_conditions(call_id: int, status: ApplicationStatus | None) -> list:
+    return [Application.call_id == call_id] + ([Application.status == status] if status is not None else [])
+
+
+def api_application_count(call_id: int, status: ApplicationStatus | None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*_api_conditions(call_id, status))) or 0
+
+
+def api_application_rows(call_id: int, status: ApplicationStatus | None, page) -> list[ApiApplicationRow]:
+    """One page of a call's applications for the API, by dossier number (drafts last), in one query."""
+    total_cost, own = _figure_subqueries()
+    query = (_joined_organisation(sa.select(
+        Application.id, Application.dossier_number, Application.title, Application.status,
+        Application.requested_amount, Application.submitted_at, Organisation.name, Organisation.refnis,
+        own, total_cost))
+        .where(*_api_conditions(call_id, status))
+        .order_by(Application.dossier_number.is_(None), Application.dossier_number, Application.id)
+        .limit(page.size).offset(page.offset))
+    return [ApiApplicationRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
+                              submitted_at=r[5], organisation_name=r[6], organisation_refnis=r[7],
+                              own_contribution=_cents(r[8]), total_cost=_cents(r[9]))
+            for r in db.session.execute(query)]
 
 
 def status_counts(call: Call) -> dict[ApplicationStatus, int]:

@@ -122,11 +122,20 @@ def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
     }
 
 
-def all_calls_for_api(user, status: CallStatus | None = None) -> list[Call]:
-    query = sa.select(Call).where(viewable(user)).options(selectinload(Call.criteria), selectinload(Call.kpis),
-                                    selectinload(Call.tranches)).order_by(Call.opens_at.desc(), Call.id.desc())
-    if status is not None:
-        query = query.where(Call.status == status)
+def _api_conditions(user, status: CallStatus | None) -> list:
+    return [viewable(user)] + ([Call.status == status] if status is not None else [])
+
+
+def count_calls_for_api(user, status: CallStatus | None = None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Call.id)).where(*_api_conditions(user, status))) or 0
+
+
+def all_calls_for_api(user, status: CallStatus | None = None, *, limit: int | None = None,
+                      offset: int = 0) -> list[Call]:
+    """The calls of the API list, newest first (one page of them with limit and offset)."""
+    query = (sa.select(Call).where(*_api_conditions(user, status))
+             .options(selectinload(Call.criteria), selectinload(Call.kpis), selectinload(Call.tranches))
+             .order_by(Call.opens_at.desc(), Call.id.desc()).limit(limit).offset(offset or None))
     return list(db.session.scalars(query))
 
 
