@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..calls.models import Call
@@ -339,13 +339,23 @@ def provinces() -> list[str]:
 # --------------------------------------------------------------------------- history
 
 
-def status_history(app: Application) -> list[AuditEvent]:
-    """The audit events of this application that changed its status, oldest first."""
+STATUS_HISTORY_LIMIT = 100  # the newest status changes on the page; the audit page has them all
+
+
+def status_history(app: Application, limit: int = STATUS_HISTORY_LIMIT) -> list[AuditEvent]:
+    """The audit events of this application that changed its status, oldest first (the newest `limit`).
+
+    The other events (every section saved, every attachment) are left in the database: the diff's text
+    must name "status" (a portable test on SQLite and PostgreSQL), and the dict check below is exact.
+    The actor comes in the same query, without their organisations."""
+    from ..accounts.models import User
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.object_type == Application.__tablename__,
-                                    AuditEvent.object_id == app.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
-    return [e for e in events if isinstance(e.changes, dict) and "status" in e.changes]
+                                    AuditEvent.object_id == app.id,
+                                    sa.cast(AuditEvent.changes, sa.Text).like('%"status"%'))
+        .options(joinedload(AuditEvent.actor).lazyload(User.organisations))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)).all()
+    return [e for e in reversed(events) if isinstance(e.changes, dict) and "status" in e.changes]
 
 
 def all_events(app: Application) -> list[AuditEvent]:

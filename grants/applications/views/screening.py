@@ -53,7 +53,10 @@ def screening_list(call_id: int):
     return render_template("applications/admin_list.html", call=call, rows=rows, filters=filters, page=page,
                            page_label=page_label(page), link_args=link_args,
                            counts=queries.status_counts(call), provinces=queries.provinces(),
-                           kinds=ORGANISATION_KIND_LABELS, statuses=APPLICATION_STATES.labels(),
+                           # Labels and badges once per page, not once per row.
+                           kinds={value: str(label) for value, label in ORGANISATION_KIND_LABELS.items()},
+                           statuses=APPLICATION_STATES.labels(),
+                           badges={status: APPLICATION_STATES[status].badge for status in ApplicationStatus},
                            sorts=queries.SORT_LABELS, total_count=summary.count,
                            total_requested=summary.requested)
 
