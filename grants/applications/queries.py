@@ -268,16 +268,25 @@ def _figure_subqueries():
     return total_cost, own
 
 
+def _page_of_ids(query: sa.Select, order: tuple, page) -> sa.Subquery:
+    """The ids of one page, sorted and cut in a subquery: the figures (correlated subqueries) are then
+    computed for the rows of the page only, not for every row the sort has to look at."""
+    return query.order_by(*order).limit(page.size).offset(page.offset).subquery("page_ids")
+
+
 def screening_rows(call: Call, filters: ScreeningFilters, page) -> list[ScreeningRow]:
     """One page of the list, in the chosen order (each order ends in the id, so pages never overlap)."""
+    order = SORTS.get(filters.sort, SORTS["dossier"])
+    ids = _page_of_ids(_joined_organisation(sa.select(Application.id)).where(*_screening_conditions(call, filters)),
+                       order, page)
     total_cost, own = _figure_subqueries()
-    query = (_joined_organisation(sa.select(
+    query = (sa.select(
         Application.id, Application.dossier_number, Application.title, Application.status,
         Application.requested_amount, Application.submitted_at, Application.partnership_id,
-        Organisation.name, Organisation.kind, Organisation.province, own, total_cost))
-        .where(*_screening_conditions(call, filters))
-        .order_by(*SORTS.get(filters.sort, SORTS["dossier"]))
-        .limit(page.size).offset(page.offset))
+        Organisation.name, Organisation.kind, Organisation.province, own, total_cost)
+        .select_from(ids).join(Application, Application.id == ids.c.id)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .order_by(*order))
     return [ScreeningRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
                          submitted_at=r[5], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
                          organisation_province=r[9], own_contribution=_cents(r[10]), total_cost=_cents(r[11]))
@@ -309,16 +318,20 @@ def api_application_count(call_id: int, status: ApplicationStatus | None) -> int
     return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*_api_conditions(call_id, status))) or 0
 
 
+API_ORDER = (Application.dossier_number.is_(None), Application.dossier_number, Application.id)
+
+
 def api_application_rows(call_id: int, status: ApplicationStatus | None, page) -> list[ApiApplicationRow]:
     """One page of a call's applications for the API, by dossier number (drafts last), in one query."""
+    ids = _page_of_ids(sa.select(Application.id).where(*_api_conditions(call_id, status)), API_ORDER, page)
     total_cost, own = _figure_subqueries()
-    query = (_joined_organisation(sa.select(
+    query = (sa.select(
         Application.id, Application.dossier_number, Application.title, Application.status,
         Application.requested_amount, Application.submitted_at, Organisation.name, Organisation.refnis,
-        own, total_cost))
-        .where(*_api_conditions(call_id, status))
-        .order_by(Application.dossier_number.is_(None), Application.dossier_number, Application.id)
-        .limit(page.size).offset(page.offset))
+        own, total_cost)
+        .select_from(ids).join(Application, Application.id == ids.c.id)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .order_by(*API_ORDER))
     return [ApiApplicationRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
                               submitted_at=r[5], organisation_name=r[6], organisation_refnis=r[7],
                               own_contribution=_cents(r[8]), total_cost=_cents(r[9]))
