@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .converters import DatabaseIdConverter
 from .extensions import babel, csrf, db, login_manager, migrate
-from .i18n import _, lazy_gettext
+from .i18n import _, install_template_gettext, lazy_gettext
 
 
 def _select_locale() -> str:
@@ -41,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
+    install_template_gettext(app.jinja_env)  # templates translate through grants.i18n, not Flask-Babel's lookup
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = lazy_gettext("Meld u aan om deze pagina te zien.")

@@ -79,19 +79,16 @@ def parse_amount(text: str | None, *, allow_negative: bool = False) -> Decimal:
     return to_cents(amount)
 
 
+_DUTCH_MARKS = str.maketrans({",": ".", ".": ","})
+
+
 def format_eur(amount: Decimal | int | None, *, unit: bool = True) -> str:
     """25000 -> '25.000,00 EUR' (Dutch grouping)."""
     if amount is None:
         return ""
     value = to_cents(amount)
-    sign = "-" if value < 0 else ""
-    whole, _, cents = f"{abs(value):.2f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = f"{sign}{'.'.join(groups)},{cents}"
+    # Python groups exactly (Decimal, no float) with ',' and a '.' mark; Dutch swaps the two.
+    text = ("-" if value < 0 else "") + f"{abs(value):,.2f}".translate(_DUTCH_MARKS)
     return f"{text} EUR" if unit else text
 
 

@@ -2,54 +2,50 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload
 from flask import abort, jsonify
 
 from ..calls.models import Call
 from ..converters import enum_arg
 from ..exports.api import bp, token_required
 from ..exports.openapi import (
-    AMOUNT, BAD_REQUEST, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter, register,
+    AMOUNT, APPLICATIONS_PER_PAGE, BAD_REQUEST, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter,
+    page_parameter, paged_list_of, register,
 )
 from ..extensions import db
 from ..money import api_amount
+from ..pagination import api_page_fields, page_of, requested_page
 from ..timeutil import iso_local
-from .models import Application
-from .queries import figures_for
+from .queries import ApiApplicationRow, api_application_count, api_application_rows
 from .states import ApplicationStatus
 
 
-def application_json(app: Application, figures) -> dict:
+def application_json(row: ApiApplicationRow) -> dict:
     return {
-        "id": app.id,
-        "dossier_number": app.dossier_number,
-        "organisation": app.organisation.name,
-        "organisation_refnis": app.organisation.refnis,
-        "title": app.title,
-        "status": app.status.value,
-        "requested": api_amount(app.requested_amount),
-        "own_contribution": api_amount(figures.own_contribution),
-        "total_cost": api_amount(figures.total_cost),
-        "submitted_at": iso_local(app.submitted_at),
+        "id": row.id,
+        "dossier_number": row.dossier_number,
+        "organisation": row.organisation_name,
+        "organisation_refnis": row.organisation_refnis,
+        "title": row.title,
+        "status": row.status.value,
+        "requested": api_amount(row.requested_amount),
+        "own_contribution": api_amount(row.own_contribution),
+        "total_cost": api_amount(row.total_cost),
+        "submitted_at": iso_local(row.submitted_at),
     }
 
 
 @bp.route("/calls/<int:call_id>/applications")
 @token_required
 def call_applications(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
+    call_exists = db.session.scalar(sa.select(Call.id).where(Call.id == call_id))
+    if call_exists is None:
         abort(404)
-    query = sa.select(Application).where(Application.call_id == call.id)
     status = enum_arg("status", ApplicationStatus)
-    if status is not None:
-        query = query.where(Application.status == status)
-    # Application.organisation is loaded in the same query (joined); the call is already in the session,
-    # so it is not joined again per row; the totals come in two aggregates.
-    rows = db.session.scalars(query.options(lazyload(Application.call)).order_by(Application.dossier_number.is_(None), Application.dossier_number,
-                                             Application.id)).unique().all()
-    figures = figures_for([a.id for a in rows])
-    return jsonify({"call_id": call.id, "items": [application_json(a, figures[a.id]) for a in rows]})
+    number = requested_page()
+    # The total in SQL, then one query for the page: rows with their figures (no ORM objects).
+    page = page_of(number, APPLICATIONS_PER_PAGE, api_application_count(call_id, status))
+    rows = api_application_rows(call_id, status, page)
+    return jsonify({"call_id": call_id, "items": [application_json(row) for row in rows], **api_page_fields(page)})
 
 
 register(
@@ -60,9 +56,10 @@ register(
             "parameters": [
                 id_parameter("call_id", "The call's id"),
                 enum_parameter("status", [s.value for s in ApplicationStatus], "Only applications with this status"),
+                page_parameter(APPLICATIONS_PER_PAGE),
             ],
             "responses": {
-                "200": {"description": "The applications, by dossier number",
+                "200": {"description": "One page of the applications, by dossier number",
                         "content": {"application/json": {"schema": {
                             "$ref": "#/components/schemas/CallApplicationList"}}}},
                 "400": BAD_REQUEST, "401": UNAUTHORISED, "404": NOT_FOUND,
@@ -87,9 +84,6 @@ register(
                 "total_cost": {**AMOUNT, "description": "Sum of the budget lines, euro"},
                 "submitted_at": {**INSTANT, "nullable": True},
             }},
-        "CallApplicationList": {
-            "type": "object", "required": ["call_id", "items"],
-            "properties": {"call_id": {"type": "integer"},
-                           "items": {"type": "array", "items": {"$ref": "#/components/schemas/CallApplication"}}}},
+        "CallApplicationList": paged_list_of("CallApplication", call_id={"type": "integer"}),
     },
 )

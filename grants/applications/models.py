@@ -25,6 +25,10 @@ class Application(db.Model):
         sa.UniqueConstraint("call_id", "dossier_sequence", name="uq_applications_call_dossier_sequence"),
         sa.CheckConstraint("requested_amount >= 0", name="requested_not_negative"),
         sa.Index("ix_applications_call_status", "call_id", "status"),
+        # What the agency's list and the API list count, add up and sort a call's applications by: read from
+        # this index alone, never from the wide rows (grants/applications/queries.py, the screening list).
+        sa.Index("ix_applications_call_list", "call_id", "status", "dossier_number", "requested_amount",
+                 "submitted_at", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..calls.models import Call
@@ -15,7 +15,7 @@ from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
-from ..organisations.models import Organisation, PartnershipMember
+from ..organisations.models import Organisation, OrganisationKind, PartnershipMember
 from .access import viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
@@ -179,8 +179,9 @@ SORTS = {
     "organisation": (sa.func.lower(Organisation.name).asc(), Application.id.asc()),
     "requested": (Application.requested_amount.desc(), Application.id.asc()),
     "submitted": (Application.submitted_at.is_(None), Application.submitted_at.asc(), Application.id.asc()),
-    "status": (Application.status.asc(), Application.dossier_number.is_(None), Application.dossier_number.asc()),
-}
+    "status": (Application.status.asc(), Application.dossier_number.is_(None), Application.dossier_number.asc(),
+               Application.id.asc()),
+}  # each order ends in the id: a page is the same rows however often it is read
 SORT_LABELS = {"dossier": lazy_gettext("dossiernummer"), "organisation": lazy_gettext("organisatie"),
                "requested": lazy_gettext("gevraagd bedrag"), "submitted": lazy_gettext("indiening"),
                "status": lazy_gettext("status")}
@@ -195,26 +196,154 @@ class ScreeningFilters:
     sort: str = "dossier"
 
 
-def screening_list(call: Call, filters: ScreeningFilters) -> list[Application]:
-    query = (sa.select(Application).join(Organisation, Application.organisation_id == Organisation.id)
-             .where(Application.call_id == call.id))
+SCREENING_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ScreeningRow:
+    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
+    id: int
+    dossier_number: str | None
+    title: str
+    status: ApplicationStatus
+    requested_amount: Decimal
+    submitted_at: datetime | None
+    partnership_id: int | None
+    organisation_name: str
+    organisation_kind: OrganisationKind
+    organisation_province: str | None
+    own_contribution: Decimal
+    total_cost: Decimal
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    """Over every row that passes the filters (not just the page): counted and added up in SQL."""
+    count: int
+    requested: Decimal
+
+
+def _screening_conditions(call: Call, filters: ScreeningFilters) -> list:
+    conditions = [Application.call_id == call.id]
     if filters.status == "all":
         pass
     elif filters.status in ApplicationStatus.__members__.values():
-        query = query.where(Application.status == ApplicationStatus(filters.status))
+        conditions.append(Application.status == ApplicationStatus(filters.status))
     else:
-        query = query.where(Application.status != ApplicationStatus.DRAFT)
+        conditions.append(Application.status != ApplicationStatus.DRAFT)
     if filters.q:
-        query = query.where(sa.func.lower(Organisation.name).contains(filters.q.lower(), autoescape=True))
+        conditions.append(sa.func.lower(Organisation.name).contains(filters.q.lower(), autoescape=True))
     if filters.province:
-        query = query.where(Organisation.province == filters.province)
+        conditions.append(Organisation.province == filters.province)
     if filters.kind:
-        query = query.where(Organisation.kind == filters.kind)
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["dossier"]))
-    # The organisation comes from the join above and the call is already in the session: neither is
-    # loaded again per row. The list shows only whether an application is a partnership's.
-    options = (contains_eager(Application.organisation), lazyload(Application.call))
-    return list(db.session.scalars(query.options(*options)).unique())
+        conditions.append(Organisation.kind == filters.kind)
+    return conditions
+
+
+def _joined_organisation(query: sa.Select, filters: ScreeningFilters | None = None) -> sa.Select:
+    """The query over applications, joined to their organisation when the filters or the order need it.
+
+    Without the join the count, the sum and the page of ids come from the index on (call, status,
+    dossier number, amount, submission, organisation) alone: an application's row is wide (its texts),
+    and reading thousands of them for a count is what made a large call slow."""
+    query = query.select_from(Application)
+    if filters is None or filters.q or filters.province or filters.kind or filters.sort == "organisation":
+        query = query.join(Organisation, Application.organisation_id == Organisation.id)
+    return query
+
+
+def screening_summary(call: Call, filters: ScreeningFilters) -> ScreeningSummary:
+    """How many applications pass the filters and what they ask together, in one aggregate query."""
+    count, requested = db.session.execute(_joined_organisation(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Application.requested_amount), 0)), filters)
+        .where(*_screening_conditions(call, filters))).one()
+    return ScreeningSummary(count=count, requested=_cents(requested))
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _figure_subqueries():
+    """The total cost and own contribution of the application of the outer row, as correlated subqueries
+    (indexed on application_id: one lookup per row of the page, in the same statement)."""
+    total_cost = (sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.amount), 0))
+                  .where(BudgetLine.application_id == Application.id).scalar_subquery())
+    own = (sa.select(sa.func.coalesce(sa.func.sum(Contribution.amount), 0))
+           .where(Contribution.application_id == Application.id,
+                  Contribution.kind.in_([ContributionKind.OWN_FINANCIAL, ContributionKind.OWN_STAFF]))
+           .scalar_subquery())
+    return total_cost, own
+
+
+def _page_of_ids(query: sa.Select, order: tuple, page) -> sa.Subquery:
+    """The ids of one page, sorted and cut in a subquery: the figures (correlated subqueries) are then
+    computed for the rows of the page only, not for every row the sort has to look at."""
+    return query.order_by(*order).limit(page.size).offset(page.offset).subquery("page_ids")
+
+
+def screening_rows(call: Call, filters: ScreeningFilters, page) -> list[ScreeningRow]:
+    """One page of the list, in the chosen order (each order ends in the id, so pages never overlap)."""
+    order = SORTS.get(filters.sort, SORTS["dossier"])
+    ids = _page_of_ids(_joined_organisation(sa.select(Application.id), filters)
+                       .where(*_screening_conditions(call, filters)), order, page)
+    total_cost, own = _figure_subqueries()
+    query = (sa.select(
+        Application.id, Application.dossier_number, Application.title, Application.status,
+        Application.requested_amount, Application.submitted_at, Application.partnership_id,
+        Organisation.name, Organisation.kind, Organisation.province, own, total_cost)
+        .select_from(ids).join(Application, Application.id == ids.c.id)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .order_by(*order))
+    return [ScreeningRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
+                         submitted_at=r[5], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
+                         organisation_province=r[9], own_contribution=_cents(r[10]), total_cost=_cents(r[11]))
+            for r in db.session.execute(query)]
+
+
+# --------------------------------------------------------------------------- the API list
+
+
+@dataclass(frozen=True)
+class ApiApplicationRow:
+    id: int
+    dossier_number: str | None
+    title: str
+    status: ApplicationStatus
+    requested_amount: Decimal
+    submitted_at: datetime | None
+    organisation_name: str
+    organisation_refnis: str | None
+    own_contribution: Decimal
+    total_cost: Decimal
+
+
+def _api_conditions(call_id: int, status: ApplicationStatus | None) -> list:
+    return [Application.call_id == call_id] + ([Application.status == status] if status is not None else [])
+
+
+def api_application_count(call_id: int, status: ApplicationStatus | None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Application.id)).where(*_api_conditions(call_id, status))) or 0
+
+
+API_ORDER = (Application.dossier_number.is_(None), Application.dossier_number, Application.id)
+
+
+def api_application_rows(call_id: int, status: ApplicationStatus | None, page) -> list[ApiApplicationRow]:
+    """One page of a call's applications for the API, by dossier number (drafts last), in one query."""
+    ids = _page_of_ids(sa.select(Application.id).where(*_api_conditions(call_id, status)), API_ORDER, page)
+    total_cost, own = _figure_subqueries()
+    query = (sa.select(
+        Application.id, Application.dossier_number, Application.title, Application.status,
+        Application.requested_amount, Application.submitted_at, Organisation.name, Organisation.refnis,
+        own, total_cost)
+        .select_from(ids).join(Application, Application.id == ids.c.id)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .order_by(*API_ORDER))
+    return [ApiApplicationRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
+                              submitted_at=r[5], organisation_name=r[6], organisation_refnis=r[7],
+                              own_contribution=_cents(r[8]), total_cost=_cents(r[9]))
+            for r in db.session.execute(query)]
 
 
 def status_counts(call: Call) -> dict[ApplicationStatus, int]:
@@ -231,13 +360,23 @@ def provinces() -> list[str]:
 # --------------------------------------------------------------------------- history
 
 
-def status_history(app: Application) -> list[AuditEvent]:
-    """The audit events of this application that changed its status, oldest first."""
+STATUS_HISTORY_LIMIT = 100  # the newest status changes on the page; the audit page has them all
+
+
+def status_history(app: Application, limit: int = STATUS_HISTORY_LIMIT) -> list[AuditEvent]:
+    """The audit events of this application that changed its status, oldest first (the newest `limit`).
+
+    The other events (every section saved, every attachment) are left in the database: the diff's text
+    must name "status" (a portable test on SQLite and PostgreSQL), and the dict check below is exact.
+    The actor comes in the same query, without their organisations."""
+    from ..accounts.models import User
     events = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.object_type == Application.__tablename__,
-                                    AuditEvent.object_id == app.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
-    return [e for e in events if isinstance(e.changes, dict) and "status" in e.changes]
+                                    AuditEvent.object_id == app.id,
+                                    sa.cast(AuditEvent.changes, sa.Text).like('%"status"%'))
+        .options(joinedload(AuditEvent.actor).lazyload(User.organisations))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)).all()
+    return [e for e in reversed(events) if isinstance(e.changes, dict) and "status" in e.changes]
 
 
 def all_events(app: Application) -> list[AuditEvent]:

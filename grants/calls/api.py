@@ -7,8 +7,12 @@ from flask import abort, g, jsonify
 
 from ..converters import enum_arg
 from ..exports.api import bp, token_required
-from ..exports.openapi import AMOUNT, BAD_REQUEST, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter, register
+from ..exports.openapi import (
+    AMOUNT, BAD_REQUEST, CALLS_PER_PAGE, INSTANT, NOT_FOUND, UNAUTHORISED, enum_parameter, id_parameter, page_parameter,
+    paged_list_of, register,
+)
 from ..money import api_amount, format_decimal
+from ..pagination import api_page_fields, page_of, requested_page
 from ..timeutil import iso_local
 from . import queries
 from .models import Call
@@ -58,7 +62,10 @@ def call_json(call: Call) -> dict:
 @token_required
 def calls_list():
     status = enum_arg("status", CallStatus)
-    return jsonify({"items": [call_json(c) for c in queries.all_calls_for_api(g.api_user, status)]})
+    number = requested_page()
+    page = page_of(number, CALLS_PER_PAGE, queries.count_calls_for_api(g.api_user, status))
+    calls = queries.all_calls_for_api(g.api_user, status, limit=page.size, offset=page.offset)
+    return jsonify({"items": [call_json(c) for c in calls], **api_page_fields(page)})
 
 
 @bp.route("/calls/<int:call_id>")
@@ -76,11 +83,12 @@ register(
     paths={
         "/calls": {"get": {
             "summary": "All calls (drafts included), newest first", "operationId": "listCalls",
-            "parameters": [enum_parameter("status", [s.value for s in CallStatus], "Only calls with this status")],
+            "parameters": [enum_parameter("status", [s.value for s in CallStatus], "Only calls with this status"),
+                           page_parameter(CALLS_PER_PAGE)],
             "responses": {
                 "200": {"description": "The calls", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/CallList"}}}},
-                "400": BAD_REQUEST, "401": UNAUTHORISED}}},
+                "400": BAD_REQUEST, "401": UNAUTHORISED, "404": NOT_FOUND}}},
         "/calls/{call_id}": {"get": {
             "summary": "One call with its rules, criteria and KPIs", "operationId": "getCall",
             "parameters": [id_parameter("call_id", "The call's id")],
@@ -132,7 +140,6 @@ register(
                 "kpis": {"type": "array", "items": {"$ref": "#/components/schemas/Kpi"}},
                 "report_months": {"type": "array", "items": {"type": "integer"}},
                 "payment_tranches": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentTranche"}}}},
-        "CallList": {"type": "object", "required": ["items"],
-                     "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Call"}}}},
+        "CallList": paged_list_of("Call"),
     },
 )

@@ -4,11 +4,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime, enum_column
 from ..extensions import db
 from ..i18n import _
+from ..templating import render_markdown
 from ..timeutil import utcnow
 from .rules import (
     CofinancingKind, CofinancingRule, EligibilityRule, cost_category_label, deadline_message, describe_allowed_kinds,
@@ -37,6 +39,9 @@ class Call(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # The description as safe HTML, rendered and sanitised once whenever the description is set (see
+    # _render_description below), so a page view does not run Markdown and the sanitiser again.
+    description_html: Mapped[str] = mapped_column(sa.Text, default="")
     kind: Mapped[CallKind] = mapped_column(enum_column(CallKind, "call_kind"))
     status: Mapped[CallStatus] = mapped_column(enum_column(CallStatus, "call_status"), default=CallStatus.DRAFT)
     selection_mode: Mapped[SelectionMode] = mapped_column(enum_column(SelectionMode, "selection_mode"))
@@ -87,6 +92,13 @@ class Call(db.Model):
                                          order_by="Organisation.name")
     previous_round = relationship("Call", remote_side=[id])
     rules_unlocked_by = relationship("User", foreign_keys=[rules_unlocked_by_id])
+
+    @property
+    def description_markup(self) -> Markup:
+        """The description for a page: the HTML stored when it was saved."""
+        if self.description_html is None:  # a Call built but not yet given a description
+            return render_markdown(self.description)
+        return Markup(self.description_html)
 
     @property
     def cofinancing_rule(self) -> CofinancingRule:
@@ -154,6 +166,13 @@ class Call(db.Model):
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.title!r} {self.status}>"
+
+
+@sa.event.listens_for(Call.description, "set")
+def _render_description(call: Call, value: str | None, _old, _initiator) -> None:
+    # Every way a description is set (the form, a preset, a duplicated round, the demo data, a factory)
+    # stores its HTML beside it: rendered and sanitised once, when saved, not on every view.
+    call.description_html = str(render_markdown(value))
 
 
 class CallExclusion(db.Model):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from ..applications.models import Application
 from ..applications.states import ApplicationStatus
@@ -28,6 +28,13 @@ def _full() -> tuple:
         joinedload(Call.previous_round),
         joinedload(Call.rules_unlocked_by),
     )
+
+
+def list_columns():
+    """What the lists of calls show (title, kind, status, dates, amounts): the description, its HTML and
+    the JSON rules are left in the database (each would be read and decoded for every row)."""
+    return load_only(Call.title, Call.kind, Call.status, Call.selection_mode, Call.opens_at, Call.closes_at,
+                     Call.max_amount, Call.max_amount_per_year, Call.version)
 
 
 # Applications that were funded: the basis of "exclude those funded in the previous round".
@@ -58,7 +65,7 @@ def _one(query: sa.Select, full: bool) -> Call | None:
 
 def admin_calls(user) -> list[Call]:
     """Every call the user manages (an admin: all), newest deadline first (grouped by status in the template)."""
-    return list(db.session.scalars(sa.select(Call).where(manageable(user))
+    return list(db.session.scalars(sa.select(Call).where(manageable(user)).options(list_columns())
                                    .order_by(Call.closes_at.desc(), Call.id.desc())))
 
 
@@ -108,10 +115,10 @@ def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
     now = now or utcnow()
     public = viewable(None)
     current = list(db.session.scalars(
-        sa.select(Call).where(public, _accepting(), Call.closes_at > now)
+        sa.select(Call).where(public, _accepting(), Call.closes_at > now).options(list_columns())
         .order_by(Call.closes_at, Call.id)))
     past = list(db.session.scalars(
-        sa.select(Call).where(public, sa.or_(
+        sa.select(Call).options(list_columns()).where(public, sa.or_(
             sa.and_(_accepting(), Call.closes_at <= now),
             Call.status.in_(sorted(LISTED_CALL_STATUSES - ACCEPTING_CALL_STATUSES))))
         .order_by(Call.closes_at.desc(), Call.id.desc()).limit(30)))
@@ -122,11 +129,20 @@ def public_calls(now: datetime | None = None) -> dict[str, list[Call]]:
     }
 
 
-def all_calls_for_api(user, status: CallStatus | None = None) -> list[Call]:
-    query = sa.select(Call).where(viewable(user)).options(selectinload(Call.criteria), selectinload(Call.kpis),
-                                    selectinload(Call.tranches)).order_by(Call.opens_at.desc(), Call.id.desc())
-    if status is not None:
-        query = query.where(Call.status == status)
+def _api_conditions(user, status: CallStatus | None) -> list:
+    return [viewable(user)] + ([Call.status == status] if status is not None else [])
+
+
+def count_calls_for_api(user, status: CallStatus | None = None) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Call.id)).where(*_api_conditions(user, status))) or 0
+
+
+def all_calls_for_api(user, status: CallStatus | None = None, *, limit: int | None = None,
+                      offset: int = 0) -> list[Call]:
+    """The calls of the API list, newest first (one page of them with limit and offset)."""
+    query = (sa.select(Call).where(*_api_conditions(user, status))
+             .options(selectinload(Call.criteria), selectinload(Call.kpis), selectinload(Call.tranches))
+             .order_by(Call.opens_at.desc(), Call.id.desc()).limit(limit).offset(offset or None))
     return list(db.session.scalars(query))
 
 

@@ -11,8 +11,9 @@ from ..accounts.operations import hash_token
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
+from ..pagination import api_page_fields, page_of, requested_page
 from ..timeutil import utcnow
-from .openapi import openapi_document
+from .openapi import ORGANISATIONS_PER_PAGE, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -59,8 +60,11 @@ def openapi():
 @bp.route("/organisations")
 @token_required
 def organisations():
-    rows = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
-    return jsonify({"items": [organisation_json(o) for o in rows]})
+    number = requested_page()
+    page = page_of(number, ORGANISATIONS_PER_PAGE, db.session.scalar(sa.select(sa.func.count(Organisation.id))))
+    rows = db.session.scalars(sa.select(Organisation).order_by(Organisation.name, Organisation.id)
+                              .limit(page.size).offset(page.offset)).all()
+    return jsonify({"items": [organisation_json(o) for o in rows], **api_page_fields(page)})
 
 
 # Each part adds its endpoints to this blueprint from its own api module.

@@ -7,6 +7,10 @@ AMOUNT = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "Euro, 
 INSTANT = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset (Europe/Brussels)"}
 # The answers every endpoint can give besides its own, as references to components.responses.
 BAD_REQUEST = {"$ref": "#/components/responses/BadRequest"}
+# Page sizes of the API lists; the organisations fit on one page (the 285 municipalities and the rest).
+ORGANISATIONS_PER_PAGE = 500
+CALLS_PER_PAGE = 100
+APPLICATIONS_PER_PAGE = 100
 UNAUTHORISED = {"$ref": "#/components/responses/Unauthorised"}
 NOT_FOUND = {"$ref": "#/components/responses/NotFound"}
 
@@ -24,9 +28,34 @@ def enum_parameter(name: str, values: list[str], description: str) -> dict:
             "schema": {"type": "string", "enum": list(values)}}
 
 
-def _list_of(ref: str) -> dict:
-    return {"type": "object", "required": ["items"],
-            "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}}}
+def page_parameter(per_page: int) -> dict:
+    """`?page=` of a paginated list (grants.pagination): 1 when left out; not a whole number from 1, a 400;
+    past the last page, a 404."""
+    return {"name": "page", "in": "query", "required": False,
+            "description": f"The page, {per_page} items each, from 1 (the default). Not a whole number from 1, "
+                           "a 400; a page past the last one, a 404.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX, "default": 1}}
+
+
+# The fields beside `items` of every paginated list (grants.pagination.api_page_fields).
+PAGE_FIELDS = {
+    "page": {"type": "integer", "minimum": 1, "description": "This page's number"},
+    "per_page": {"type": "integer", "minimum": 1, "description": "Items per page (the last page may have fewer)"},
+    "pages": {"type": "integer", "minimum": 1, "description": "Number of pages (1 for an empty list)"},
+    "total": {"type": "integer", "minimum": 0, "description": "Items on all pages together"},
+    "next": {"type": "string", "nullable": True,
+             "description": "Path of the next page with the same filters, or null on the last page",
+             "example": "/api/v1/calls/3/applications?page=2"},
+}
+PAGE_REQUIRED = ["items", "page", "per_page", "pages", "total", "next"]
+
+
+def paged_list_of(ref: str, **extra_properties) -> dict:
+    """The schema of one page of a list of `ref`."""
+    return {"type": "object", "required": [*PAGE_REQUIRED, *extra_properties],
+            "properties": {**extra_properties,
+                           "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+                           **PAGE_FIELDS}}
 
 
 def _ok(schema_ref: str, description: str) -> dict:
@@ -47,12 +76,14 @@ SCHEMAS: dict = {
                                                 "nonprofit", "school", "university", "other"]},
             "refnis": {"type": "string", "nullable": True}, "kbo": {"type": "string", "nullable": True},
             "province": {"type": "string", "nullable": True}}},
-    "OrganisationList": _list_of("Organisation"),
+    "OrganisationList": paged_list_of("Organisation"),
 }
 
 PATHS: dict = {
-    "/organisations": {"get": {"summary": "All organisations", "operationId": "listOrganisations",
-                               "responses": _ok("OrganisationList", "The organisations")}},
+    "/organisations": {"get": {"summary": "All organisations, by name", "operationId": "listOrganisations",
+                               "parameters": [page_parameter(ORGANISATIONS_PER_PAGE)],
+                               "responses": {**_ok("OrganisationList", "The organisations"),
+                                             "400": BAD_REQUEST, "404": NOT_FOUND}}},
     "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                               "responses": {"200": {"description": "OpenAPI 3 document", "content": {
                                   "application/json": {"schema": {"type": "object",
@@ -87,7 +118,7 @@ def openapi_document() -> dict:
                 "BadRequest": _error("A query parameter is empty, unknown or out of range"),
                 "Unauthorised": {**_error("Missing or invalid token"), "headers": {"WWW-Authenticate": {
                     "description": "Bearer realm=\"api\"", "schema": {"type": "string"}}}},
-                "NotFound": _error("No such object (or an id outside 1 .. 2147483647)"),
+                "NotFound": _error("No such object (or an id outside 1 .. 2147483647), or a page past the last"),
             },
             "schemas": SCHEMAS,
         },

@@ -17,6 +17,7 @@ from ...forms_common import clean_line
 from ...i18n import _
 from ...links import external_url
 from ...organisations.labels import ORGANISATION_KIND_LABELS
+from ...pagination import page_label, page_of, requested_page
 from ...timeutil import from_local
 from ...unit_of_work import on_conflict
 from .. import access, queries
@@ -40,13 +41,24 @@ def screening_list(call_id: int):
         kind=request.args.get("kind", "") if request.args.get("kind", "") in ORGANISATION_KIND_LABELS else "",
         sort=request.args.get("sort", "dossier") if request.args.get("sort") in queries.SORTS else "dossier",
     )
-    rows = queries.screening_list(call, filters)
-    figures = queries.figures_for([a.id for a in rows])
-    return render_template("applications/admin_list.html", call=call, rows=rows, figures=figures, filters=filters,
+    number = requested_page()  # a bad ?page= is a 400 before the list is read
+    summary = queries.screening_summary(call, filters)
+    page = page_of(number, queries.SCREENING_PAGE_SIZE, summary.count)
+    rows = queries.screening_rows(call, filters, page)
+    # The page links keep the filters as given (cleaned), only the page number changes.
+    link_args = {key: value for key, value in (("status", filters.status), ("q", filters.q),
+                                               ("province", filters.province), ("kind", filters.kind),
+                                               ("sort", filters.sort if filters.sort != "dossier" else ""))
+                 if value}
+    return render_template("applications/admin_list.html", call=call, rows=rows, filters=filters, page=page,
+                           page_label=page_label(page), link_args=link_args,
                            counts=queries.status_counts(call), provinces=queries.provinces(),
-                           kinds=ORGANISATION_KIND_LABELS, statuses=APPLICATION_STATES.labels(),
-                           sorts=queries.SORT_LABELS,
-                           total_requested=sum((a.requested_amount for a in rows), start=0))
+                           # Labels and badges once per page, not once per row.
+                           kinds={value: str(label) for value, label in ORGANISATION_KIND_LABELS.items()},
+                           statuses=APPLICATION_STATES.labels(),
+                           badges={status: APPLICATION_STATES[status].badge for status in ApplicationStatus},
+                           sorts=queries.SORT_LABELS, total_count=summary.count,
+                           total_requested=summary.requested)
 
 
 def _agency_decision(application_id: int, form, form_key: str, run, *, error_field, success,
