@@ -1,5 +1,5 @@
 """Imports every model so that metadata (migrations, tests) sees the whole schema."""
-from .accounts.models import ApiToken, LoginThrottle, MailMessage, Role, User, memberships  # noqa: F401
+from .accounts.models import ApiToken, LoginThrottle, MailMessage, RecoveryCode, Role, User, memberships  # noqa: F401
 from .applications.models import (  # noqa: F401
     Application, ApplicationKpi, Attachment, BudgetLine, Contribution, InformationRequest,
 )
@@ -8,4 +8,5 @@ from .awards.models import Decision, Project  # noqa: F401
 from .calls.models import CallExclusion, Call, CallKpi, Criterion, PaymentTranche  # noqa: F401
 from .jury.models import Assignment, ConflictOfInterest, Panel, Score, ScoreSheet  # noqa: F401
 from .organisations.models import Organisation, Partnership, PartnershipMember  # noqa: F401
+from .ratelimit import RateLimitCounter  # noqa: F401
 from .reporting.models import Extension, KpiValue, Payment, Report  # noqa: F401
