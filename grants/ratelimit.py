@@ -22,7 +22,8 @@ X-Forwarded-For when PROXY_COUNT is set):
 and per account or address:
 - wrong second-factor codes for one account from any client (TOTP_USER_LIMIT);
 - reset mails to one address (PASSWORD_RESET_ADDRESS_LIMIT): beyond it no more mail goes out and the
-  page says the same as always, so the limit tells nothing about whether the address is known.
+  page says the same as always, so the limit tells nothing about whether the address is known. This
+  one is counted in the request's own transaction, with the mail it limits (hit_in_transaction).
 Each 429 is the Dutch "Te veel pogingen" page with a Retry-After header.
 """
 from __future__ import annotations
@@ -59,6 +60,22 @@ def _short(key: str) -> str:
     return key if len(key) <= 255 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+def _increment(dialect: str, key: str, expiry: int, amount: int):
+    """One atomic statement: add `amount` to the counter, or start a new window if it expired."""
+    table, now = RateLimitCounter.__table__, time.time()
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    expired = table.c.expires_at <= now
+    statement = insert(table).values(key=_short(key), hits=amount, expires_at=now + expiry)
+    return statement.on_conflict_do_update(index_elements=[table.c.key], set_={
+        # An expired window starts again at this hit; a running one counts on.
+        "hits": sa.case((expired, amount), else_=table.c.hits + amount),
+        "expires_at": sa.case((expired, now + expiry), else_=table.c.expires_at),
+    }).returning(table.c.hits)
+
+
 class DatabaseStorage(Storage):
     """A `limits` storage in the app's database: `grants+db://` (fixed-window strategy)."""
 
@@ -80,24 +97,12 @@ class DatabaseStorage(Storage):
         return db.engine  # the current app's engine: counters live beside the app's data
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        table, now = self._table(), time.time()
-        key = _short(key)
         engine = self._engine()
-        if engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        expired = table.c.expires_at <= now
-        statement = insert(table).values(key=key, hits=amount, expires_at=now + expiry)
-        statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_={
-            # An expired window starts again at this hit; a running one counts on.
-            "hits": sa.case((expired, amount), else_=table.c.hits + amount),
-            "expires_at": sa.case((expired, now + expiry), else_=table.c.expires_at),
-        }).returning(table.c.hits)
         with engine.begin() as conn:
-            hits = conn.execute(statement).scalar_one()
+            hits = conn.execute(_increment(engine.dialect.name, key, expiry, amount)).scalar_one()
             if random.random() < CLEANUP_CHANCE:
-                conn.execute(table.delete().where(table.c.expires_at <= now))
+                table = self._table()
+                conn.execute(table.delete().where(table.c.expires_at <= time.time()))
         return int(hits)
 
     def get(self, key: str) -> int:
@@ -154,13 +159,16 @@ def config_limit(name: str):
     return lambda: current_app.config[name]
 
 
-def hit_limit(config_name: str, *identifiers: str) -> bool:
-    """Count one hit of the configured limit for these identifiers; False once the limit is exceeded.
+def hit_in_transaction(config_name: str, *identifiers: str) -> bool:
+    """Count one hit of the configured limit in the request's own transaction; False once it is exceeded.
 
-    For limits that the code checks itself (reset mails per address), in the same storage as
-    Flask-Limiter's own counters."""
+    For a limit on something the transaction does (a reset mail queued per address): the count and
+    the thing counted are committed or rolled back together, and on SQLite the count never waits for
+    the request's own write lock. Always in the database, whatever RATELIMIT_STORAGE_URI says."""
     item = parse(current_app.config[config_name])
-    return limiter.limiter.hit(item, config_name.lower(), *identifiers)
+    key = "/".join(["own", config_name.lower(), *identifiers, str(item.amount), str(item.multiples), item.GRANULARITY.name])
+    hits = db.session.execute(_increment(db.engine.dialect.name, key, item.get_expiry(), 1)).scalar_one()
+    return int(hits) <= item.amount
 
 
 def address_key(email: str) -> str:

@@ -24,7 +24,7 @@ from ..links import external_url
 from ..mail import queue_mail
 from ..mail_templates import SUBJECT_MAX, in_language, queue_template_mail, render_mail
 from ..organisations.models import Organisation
-from ..ratelimit import address_key, hit_limit
+from ..ratelimit import address_key, hit_in_transaction
 from ..states import current_language
 from ..timeutil import format_local, utcnow
 from ..unit_of_work import keep_changes_on_error
@@ -328,7 +328,7 @@ def request_password_reset(email: str) -> bool:
     which no more mail goes to it), one lookup, a token and the mail rendered. Only a known, active
     address within its limit gets the mail queued; it goes out after the response (grants.mail), so
     the answer never waits for the mail server. Returns whether a mail was queued (for tests)."""
-    within_limit = hit_limit("PASSWORD_RESET_ADDRESS_LIMIT", address_key(email))
+    within_limit = hit_in_transaction("PASSWORD_RESET_ADDRESS_LIMIT", address_key(email))
     user = db.session.scalar(sa.select(User).where(User.email == email))
     known = user is not None and user.active
     # Rendered in both cases (an unknown address gets a link for no one, thrown away).

@@ -116,6 +116,8 @@ def checklist_input(app: Application, now: datetime) -> ChecklistInput:
         bank_letter_present=bool(app.attachments_of(AttachmentKind.BANK_CONFIRMATION)),
         confirmed_partners=tuple(o.name for o in app.partner_organisations),
         unconfirmed_partners=tuple(o.name for o in app.unconfirmed_partners),
+        declined_partners=tuple(m.organisation.name for m in app.partner_members
+                                if m.status == PartnerStatus.DECLINED),
     )
 
 

@@ -137,6 +137,7 @@ class ChecklistInput:
     bank_letter_present: bool = False
     confirmed_partners: tuple[str, ...] = ()  # names of the partner organisations that confirmed
     unconfirmed_partners: tuple[str, ...] = ()  # invited, not confirmed yet: they stop the submission
+    declined_partners: tuple[str, ...] = ()  # declined: to be removed or invited again first
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
             _("De bevestigingsbrief van de bank is toegevoegd.") if data.bank_letter_present else
             _("Het rekeningnummer verschilt van het gekende rekeningnummer van uw organisatie: voeg een "
               "bevestigingsbrief van de bank toe (bij 'Uitbetaling').")))
-    if data.confirmed_partners or data.unconfirmed_partners:
+    if data.confirmed_partners or data.unconfirmed_partners or data.declined_partners:
         items.append(_partners(data))
     items.append(_deadline(data))
     return items
@@ -176,6 +177,10 @@ def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
 def _partners(data: ChecklistInput) -> ChecklistItem:
     """Every invited partner has to confirm before the lead submits on its behalf."""
     title = _("Partners")
+    if data.declined_partners:
+        return ChecklistItem("partners", title, "fail", _(
+            "%(names)s weigerde de uitnodiging. Verwijder de partner of nodig opnieuw uit (bij 'Partners').",
+            names=", ".join(data.declined_partners)))
     if data.unconfirmed_partners:
         return ChecklistItem("partners", title, "fail", ngettext(
             "Nog niet bevestigd door %(names)s. De aanvraag kan pas ingediend worden als elke partner bevestigd "
