@@ -63,16 +63,21 @@ def _too_many_resets() -> str:
     return _("Te veel aanvragen voor een nieuw wachtwoord vanaf uw verbinding. Probeer het over een uur opnieuw.")
 
 
-def _pending_user_key() -> str:
-    """The account in the middle of logging in, as a rate-limit key ('' when none: no limit applies)."""
+def _code_user_key() -> str:
+    """Whose codes are tried, as a rate-limit key: the account in the middle of logging in, or the
+    logged-in user (enrolment, new recovery codes)."""
     pending = session.get(PENDING)
-    return f"user:{pending['user'].partition(':')[0]}" if isinstance(pending, dict) and pending.get("user") else ""
+    if isinstance(pending, dict) and pending.get("user"):
+        return f"user:{str(pending['user']).partition(':')[0]}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "anonymous"
 
 
 # Failed passwords and failed codes count together, per client (Flask-Limiter, grants.ratelimit).
 login_limit = limiter.shared_limit(config_limit("LOGIN_CLIENT_LIMIT"), scope="login", methods=["POST"],
                                    deduct_when=failed, error_message=_too_many_logins)
-code_limit = limiter.limit(config_limit("TOTP_USER_LIMIT"), key_func=_pending_user_key, methods=["POST"],
+code_limit = limiter.limit(config_limit("TOTP_USER_LIMIT"), key_func=_code_user_key, methods=["POST"],
                            deduct_when=failed, error_message=_too_many_codes)
 
 
