@@ -90,6 +90,7 @@ class RowList(FieldList):
 
     def __init__(self, unbound_field, *, limit: int, **kwargs):
         super().__init__(unbound_field, min_entries=0, max_entries=None, **kwargs)
+        self.type = "FieldList"  # what templates and the error summary look for
         self.limit = limit
         self.hard_cap = 2 * limit + 20  # rows that may be blank or marked for removal
         self.posted = 0
