@@ -50,8 +50,23 @@ class Config:
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     PASSWORD_RESET_MAX_AGE = 3600
+    # Five wrong passwords for one address from one client lock that address for that client only.
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    # Per client (remote address), whatever the addresses tried; the storage is shared by every worker
+    # (RATELIMIT_STORAGE_URI: the database by default, Redis when configured). Flask-Limiter's notation.
+    LOGIN_CLIENT_LIMIT = "20 per 15 minutes"  # failed logins and failed second-factor codes
+    PASSWORD_RESET_CLIENT_LIMIT = "10 per hour"  # reset requests from one client: then 429
+    PASSWORD_RESET_ADDRESS_LIMIT = "3 per hour"  # reset mails to one address: then silently no more mail
+    TOTP_USER_LIMIT = "10 per 15 minutes"  # wrong second-factor codes for one account, from any client
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_STRATEGY = "fixed-window"
+    # The second factor: required for admins in production (see ProductionConfig), optional for others.
+    REQUIRE_ADMIN_TOTP = False
+    TOTP_ISSUER = "Plan Samenleven"
+    TOTP_PENDING_SECONDS = 300  # between the password step and the code step
+    RECOVERY_CODE_COUNT = 10
+    HSTS_SECONDS = 0  # Strict-Transport-Security only in production (see ProductionConfig)
 
 
 class DevelopmentConfig(Config):
@@ -62,6 +77,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    REQUIRE_ADMIN_TOTP = True
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 class TestingConfig(Config):
@@ -88,7 +105,17 @@ def _from_environment() -> dict:
         "TRUSTED_HOSTS": [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0") or 0),
+        # Where rate limits are counted: the app's own database by default ("grants+db://", see
+        # grants/ratelimit.py), or e.g. redis://host:6379/0 (needs the redis package).
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "").strip() or "grants+db://",
+        # Attachments per application: how many files, and how many bytes together.
+        "MAX_ATTACHMENTS_PER_APPLICATION": int(env.get("MAX_ATTACHMENTS_PER_APPLICATION", "20") or 20),
+        "MAX_ATTACHMENT_TOTAL_BYTES": int(env.get("MAX_ATTACHMENT_TOTAL_BYTES", str(50 * 1024 * 1024))
+                                          or 50 * 1024 * 1024),
     }
+
+
+_ENVIRONMENT_FLAGS = ("REQUIRE_ADMIN_TOTP",)  # "1" or "0" in the environment overrides the class default
 
 
 def load_config(env: str | None = None) -> dict:
@@ -97,6 +124,9 @@ def load_config(env: str | None = None) -> dict:
     if cls is None:
         raise RuntimeError(f"GRANTS_ENV must be development, production or testing, not {env!r}")
     values = {**_from_environment(), **{key: getattr(cls, key) for key in dir(cls) if key.isupper()}}
+    for flag in _ENVIRONMENT_FLAGS:
+        if os.environ.get(flag, "").strip() in ("0", "1"):
+            values[flag] = os.environ[flag].strip() == "1"
     values["GRANTS_ENV"] = env
     values["SQLALCHEMY_DATABASE_URI"] = _database_url()
     secret = os.environ.get("SECRET_KEY", "").strip()
@@ -106,10 +136,10 @@ def load_config(env: str | None = None) -> dict:
         raise RuntimeError("SECRET_KEY must be set in production (GRANTS_ENV=production).")
     if env == "production" and not values["BASE_URL"]:
         raise RuntimeError("BASE_URL must be set in production (GRANTS_ENV=production): mailed links use it.")
+    if not secret and env == "development":
+        values["SECRET_KEY"] = _development_secret_key()
     if values["TRUSTED_HOSTS"] is None:
         # Production answers its public name only; development and tests the loopback names.
         public = urlsplit(values["BASE_URL"]).hostname if values["BASE_URL"] else None
         values["TRUSTED_HOSTS"] = [public] if env == "production" and public else ["localhost", "127.0.0.1", "[::1]"]
-    elif env == "development":
-        values["SECRET_KEY"] = _development_secret_key()
     return values

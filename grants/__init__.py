@@ -71,6 +71,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 
+    from .security import register_security
+    register_security(app)  # NUL bytes out of every request, security headers on every response
+    from .ratelimit import init_rate_limits
+    init_rate_limits(app)  # before the request boundary: see grants/ratelimit.py
     from .unit_of_work import register_request_boundary
     register_request_boundary(app)
     from .cli import register_cli
@@ -78,16 +82,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .templating import register_template_helpers
     register_template_helpers(app)
     _register_error_pages(app)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        return response
 
     return app
 

@@ -49,6 +49,23 @@ def clean_line(value):
     return " ".join(_CONTROL.sub("", value).split())
 
 
+# A name (of a person, of an organisation) is one line: it is put into mails and lists as it is.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NAME_CONTROL_MESSAGE = lazy_gettext("Een naam past op één regel: regeleinden, tabs en andere stuurtekens zijn niet "
+                                    "toegelaten.")
+
+
+def has_control_characters(value) -> bool:
+    """Line breaks, tabs and other control characters (also Unicode's line and paragraph separators)."""
+    return isinstance(value, str) and bool(_NAME_CONTROL.search(value))
+
+
+def single_line(form, field) -> None:
+    """Validator for names: refused (with a message) rather than silently changed."""
+    if has_control_characters(field.data):
+        raise ValidationError(NAME_CONTROL_MESSAGE)
+
+
 def thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 

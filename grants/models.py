@@ -1,5 +1,5 @@
 """Imports every model so that metadata (migrations, tests) sees the whole schema."""
-from .accounts.models import ApiToken, LoginThrottle, MailMessage, Role, User, memberships  # noqa: F401
+from .accounts.models import ApiToken, LoginThrottle, MailMessage, RecoveryCode, Role, User, memberships  # noqa: F401
 from .applications.models import (  # noqa: F401
     Application, ApplicationKpi, Attachment, BudgetLine, Contribution, InformationRequest,
 )
@@ -10,4 +10,5 @@ from .jury.models import (  # noqa: F401
     Assignment, ConflictDeclaration, ConflictOfInterest, JuryAdvice, JuryReminder, Panel, Score, ScoreSheet,
 )
 from .organisations.models import Organisation, Partnership, PartnershipMember  # noqa: F401
+from .ratelimit import RateLimitCounter  # noqa: F401
 from .reporting.models import Extension, KpiValue, Payment, Report  # noqa: F401

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from ..forms_common import REQUIRED
+from ..forms_common import REQUIRED, single_line
 from ..i18n import _, lazy_gettext
 from .models import Role
 
@@ -56,10 +56,15 @@ class ResetPasswordForm(FlaskForm):
 ROLE_CHOICES = [(r.value, r.text) for r in Role]
 
 
+def _name_field(**kwargs):
+    return StringField(lazy_gettext("Naam"), filters=[lambda v: v.strip() if v else v],
+                       validators=[Length(max=200, message=lazy_gettext("Hoogstens 200 tekens.")), single_line],
+                       **kwargs)
+
+
 class UserForm(FlaskForm):
     email = _email_field()
-    name = StringField(lazy_gettext("Naam"), filters=[lambda v: v.strip() if v else v],
-                       validators=[Length(max=200, message=lazy_gettext("Hoogstens 200 tekens."))])
+    name = _name_field()
     role = SelectField(lazy_gettext("Rol"), choices=ROLE_CHOICES, validators=[DataRequired(REQUIRED)])
     organisation_codes = TextAreaField(
         lazy_gettext("Organisaties"), validators=[Length(max=2000, message=lazy_gettext("Hoogstens 2000 tekens."))],
@@ -87,3 +92,51 @@ class UserForm(FlaskForm):
         if unknown:
             raise ValidationError(_("Onbekende organisatie: %(codes)s. Geef een REFNIS-code van 5 cijfers of een "
                                     "ondernemingsnummer.", codes=", ".join(unknown)))
+
+
+# --- the second factor and the user's own account ---------------------------------------------
+
+
+class CodeForm(FlaskForm):
+    """The login's second step: the code from the app, or a recovery code."""
+
+    code = StringField(lazy_gettext("Code"), filters=[lambda v: v.strip() if v else v],
+                       validators=[DataRequired(REQUIRED), Length(max=40, message=lazy_gettext("Hoogstens 40 tekens."))],
+                       description=lazy_gettext("De zes cijfers die uw authenticator-app nu toont, of een van uw "
+                                                "herstelcodes."),
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+
+
+class TotpConfirmForm(FlaskForm):
+    """Enrolment: the first code from the app proves it was set up."""
+
+    code = StringField(lazy_gettext("Code uit de app"), filters=[lambda v: v.strip() if v else v],
+                       validators=[DataRequired(REQUIRED), Length(max=20, message=lazy_gettext("Hoogstens 20 tekens."))],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class NameForm(FlaskForm):
+    name = _name_field(render_kw={"autocomplete": "name"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(lazy_gettext("Huidig wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField(lazy_gettext("Nieuw wachtwoord"),
+                             validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(lazy_gettext("Herhaal het nieuwe wachtwoord"),
+                            validators=[DataRequired(REQUIRED),
+                                        EqualTo("password", lazy_gettext("De wachtwoorden verschillen."))],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class PasswordConfirmForm(FlaskForm):
+    """Switching the second factor off: the password once more."""
+
+    password = PasswordField(lazy_gettext("Wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token (log out everywhere, reset a second factor)."""

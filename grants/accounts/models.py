@@ -57,16 +57,33 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Changes whenever the password changes: ends other sessions and old reset links.
+    # The session generation: part of every session and remember-me cookie (get_id). A new value
+    # ends every session of the user on the server: logout, log out everywhere, a password change,
+    # deactivation and a reset of the second factor set one. It also voids older reset links.
     session_token: Mapped[str] = mapped_column(sa.String(64))
+    # The second factor (TOTP, RFC 6238). A secret without totp_enabled_at is an enrolment not yet
+    # confirmed with a code; totp_last_step is the time step of the last accepted code (no replay).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     organisations = relationship("Organisation", secondary=memberships, back_populates="members",
                                  order_by="Organisation.name", lazy="selectin")
+    recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan",
+                                  order_by="RecoveryCode.id")
 
     def set_password(self, password: str) -> None:
-        import secrets
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """A new session generation: every session and remember-me cookie of this user stops working."""
+        import secrets
         self.session_token = secrets.token_hex(16)
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -91,12 +108,33 @@ class User(UserMixin, db.Model):
         return self.name or self.email
 
 
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor (a lost phone); only its hash is stored."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_user_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", back_populates="recovery_codes")
+
+
 class LoginThrottle(db.Model):
-    """Failed logins per e-mail address, in the database so every worker sees them."""
+    """Failed logins for one e-mail address from one client, in the database so every worker sees them.
+
+    Keyed by address and client together: five failures lock that address for that client only,
+    so nobody can lock another person out by failing on purpose from somewhere else."""
 
     __tablename__ = "login_throttles"
+    __table_args__ = (sa.UniqueConstraint("email", "client", name="uq_login_throttles_email_client"),)
 
-    key: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    client: Mapped[str] = mapped_column(sa.String(64))  # the remote address (an IPv6 address fits)
     failures: Mapped[int] = mapped_column(default=0)
     first_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

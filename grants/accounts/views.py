@@ -1,31 +1,45 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, ngettext
+from ..ratelimit import client_address, config_limit, failed, limiter
 from .access import admin_required
-from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, UserForm
+from .forms import (
+    ActionForm, ChangePasswordForm, CodeForm, ForgotPasswordForm, LoginForm, NameForm, PasswordConfirmForm,
+    ResetPasswordForm, TotpConfirmForm, UserForm,
+)
 from .models import Role, User
 from .operations import (
-    AccountError, authenticate, create_user, request_password_reset, set_password, update_user, user_for_reset_token,
+    AccountError, authenticate, change_password, complete_login, confirm_totp_enrolment, create_user,
+    disable_second_factor, end_sessions, remaining_recovery_codes, renew_recovery_codes, request_password_reset,
+    reset_second_factor, second_factor_required, set_password, start_totp_enrolment, totp_uri, update_own_name,
+    update_user, user_for_reset_token, verify_second_factor,
 )
 
 bp = Blueprint("accounts", __name__)
 
+PENDING = "grants_pending_login"  # the session between the password step and the second factor
+
 
 def load_user(user_id: str) -> User | None:
-    ident, _colon, token = user_id.partition(":")
-    if not ident.isdigit():
+    """The user of a session or remember-me cookie, if its session generation is still current.
+
+    Runs on every request of a logged-in user: one query for the user and its organisations."""
+    ident, _colon, token = (user_id or "").partition(":")
+    if not ident.isascii() or not ident.isdigit() or len(ident) > 10 or not token:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or user.session_token != token or not user.active:
-        return None
-    return user
+    return db.session.scalars(
+        sa.select(User).where(User.id == int(ident), User.session_token == token, User.active.is_(True))
+        .options(joinedload(User.organisations))).unique().one_or_none()
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,7 +51,58 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _too_many_logins() -> str:
+    return _("Te veel mislukte aanmeldpogingen vanaf uw verbinding. Probeer het over een kwartier opnieuw.")
+
+
+def _too_many_codes() -> str:
+    return _("Te veel foute codes voor dit account. Probeer het over een kwartier opnieuw.")
+
+
+def _too_many_resets() -> str:
+    return _("Te veel aanvragen voor een nieuw wachtwoord vanaf uw verbinding. Probeer het over een uur opnieuw.")
+
+
+def _code_user_key() -> str:
+    """Whose codes are tried, as a rate-limit key: the account in the middle of logging in, or the
+    logged-in user (enrolment, new recovery codes)."""
+    pending = session.get(PENDING)
+    if isinstance(pending, dict) and pending.get("user"):
+        return f"user:{str(pending['user']).partition(':')[0]}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "anonymous"
+
+
+# Failed passwords and failed codes count together, per client (Flask-Limiter, grants.ratelimit).
+login_limit = limiter.shared_limit(config_limit("LOGIN_CLIENT_LIMIT"), scope="login", methods=["POST"],
+                                   deduct_when=failed, error_message=_too_many_logins)
+code_limit = limiter.limit(config_limit("TOTP_USER_LIMIT"), key_func=_code_user_key, methods=["POST"],
+                           deduct_when=failed, error_message=_too_many_codes)
+
+
+def _finish_login(user: User, remember: bool, next_url: str, *, method: str = "password"):
+    complete_login(user, method=method)
+    session.clear()  # a new session for the logged-in user (no fixation)
+    login_user(user, remember=remember)
+    session.permanent = True
+    return redirect(next_url)
+
+
+def _pending() -> tuple[User, dict] | None:
+    """The user between the password step and the second factor (not logged in yet), if still valid."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if time.time() - float(pending.get("since", 0)) > current_app.config["TOTP_PENDING_SECONDS"]:
+        session.pop(PENDING, None)
+        return None
+    user = load_user(str(pending.get("user", "")))
+    return (user, pending) if user is not None else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -45,21 +110,100 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, client_address())
         except AccountError as exc:
             error = str(exc)
         else:
+            next_url = _safe_next(request.args.get("next"))
+            if not (user.totp_enabled or second_factor_required(user)):
+                return _finish_login(user, bool(form.remember.data), next_url)
+            # The password was right; the session is not logged in until the second factor is.
             session.clear()
-            login_user(user, remember=form.remember.data)
-            session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            session[PENDING] = {"user": user.get_id(), "remember": bool(form.remember.data), "next": next_url,
+                                "since": time.time()}
+            return redirect(url_for("accounts.login_code" if user.totp_enabled else "accounts.login_enrol"))
     status = 200 if request.method == "GET" else (401 if error else 400 if form.errors else 200)
     return render_template("accounts/login.html", form=form, error=error), status
+
+
+def _pending_or_login():
+    found = _pending()
+    if found is None:
+        flash(_("Meld u opnieuw aan: de aanmelding is verlopen of onderbroken."), "info")
+    return found
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@login_limit
+@code_limit
+def login_code():
+    found = _pending_or_login()
+    if found is None:
+        return redirect(url_for("accounts.login"))
+    user, pending = found
+    if not user.totp_enabled:
+        return redirect(url_for("accounts.login_enrol"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            method = verify_second_factor(user, form.code.data)
+        except AccountError as exc:
+            error = str(exc)
+        else:
+            response = _finish_login(user, bool(pending.get("remember")), _safe_next(pending.get("next")),
+                                     method=method)
+            if method == "recovery":
+                left = remaining_recovery_codes(user)
+                flash(ngettext("U hebt een herstelcode gebruikt; u hebt er nog %(num)s. Maak nieuwe herstelcodes "
+                               "op uw accountpagina.",
+                               "U hebt een herstelcode gebruikt; u hebt er nog %(num)s. Maak nieuwe herstelcodes "
+                               "op uw accountpagina.", left), "warning")
+            return response
+    status = 200 if request.method == "GET" else (401 if error else 400)
+    return render_template("accounts/login_code.html", form=form, error=error, user=user), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@login_limit
+@code_limit
+def login_enrol():
+    """An admin who must have a second factor and has none sets it up as part of logging in."""
+    found = _pending_or_login()
+    if found is None:
+        return redirect(url_for("accounts.login"))
+    user, pending = found
+    if user.totp_enabled:
+        return redirect(url_for("accounts.login_code"))
+    form = TotpConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            codes = confirm_totp_enrolment(user, form.code.data)
+        except AccountError as exc:
+            error = str(exc)
+        else:
+            next_url = _safe_next(pending.get("next"))
+            _finish_login(user, bool(pending.get("remember")), next_url, method="totp")
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url, enrolled=True)
+    secret = start_totp_enrolment(user)
+    status = 200 if request.method == "GET" else (401 if error else 400)
+    return render_template("accounts/enrol.html", form=form, error=error, user=user, secret=secret,
+                           qr=_qr_svg(user), action=url_for("accounts.login_enrol"), during_login=True), status
+
+
+def _qr_svg(user: User) -> Markup:
+    """The enrolment QR code as inline SVG (no image request, and the CSP's img-src stays as it is)."""
+    import segno
+    return Markup(segno.make(totp_uri(user), error="m").svg_inline(scale=5, dark="#000", light="#fff",
+                                                                   omitsize=False))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # The session generation changes: this cookie, any copy of it and remember-me cookies stop working.
+    end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("U bent afgemeld."), "success")
@@ -67,6 +211,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(config_limit("PASSWORD_RESET_CLIENT_LIMIT"), methods=["POST"], error_message=_too_many_resets)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -86,7 +231,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         set_password(user, form.password.data)
-        logout_user()
+        logout_user()  # the reset link's visitor is not logged in by it (a second factor may be needed)
         flash(_("Uw wachtwoord is gewijzigd. U kunt zich nu aanmelden."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, user=user), 400 if form.errors else 200
@@ -98,6 +243,135 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     return redirect(_safe_next(request.form.get("next")))
+
+
+# --- the user's own account ("Mijn account") --------------------------------------------------
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _account_page(status: int = 200, **forms):
+    user = _me()
+    context = {
+        "user": user,
+        "name_form": forms.get("name_form") or NameForm(data={"name": user.name}),
+        "password_form": forms.get("password_form") or ChangePasswordForm(),
+        "disable_form": forms.get("disable_form") or PasswordConfirmForm(),
+        "renew_form": forms.get("renew_form") or TotpConfirmForm(),
+        "action_form": ActionForm(),
+        "required": second_factor_required(user),
+        "codes_left": remaining_recovery_codes(user) if user.totp_enabled else 0,
+        "error": forms.get("error"),
+    }
+    return render_template("accounts/account.html", **context), status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+def account_name():
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            update_own_name(_me(), form.name.data or "")
+        except AccountError as exc:
+            form.name.errors = [*form.name.errors, str(exc)]
+        else:
+            flash(_("Uw naam is bewaard."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(400, name_form=form)
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def account_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = _me()
+        try:
+            change_password(user, form.current.data, form.password.data)
+        except AccountError as exc:
+            form.current.errors = [*form.current.errors, str(exc)]
+        else:
+            # Every other session has ended with the new generation; this one goes on with it.
+            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            login_user(user, remember=remember, fresh=True)
+            flash(_("Uw wachtwoord is gewijzigd. Op andere toestellen bent u afgemeld."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(400, password_form=form)
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    end_sessions(_me(), action="user.logout_everywhere")
+    logout_user()
+    session.clear()
+    flash(_("U bent afgemeld op alle toestellen en in alle browsers."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+@login_required
+@code_limit
+def account_totp():
+    user = _me()
+    if user.totp_enabled:
+        return redirect(url_for("accounts.account"))
+    form = TotpConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            codes = confirm_totp_enrolment(user, form.code.data)
+        except AccountError as exc:
+            error = str(exc)
+        else:
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"),
+                                   enrolled=True)
+    secret = start_totp_enrolment(user)
+    status = 200 if request.method == "GET" else 400
+    return render_template("accounts/enrol.html", form=form, error=error, user=user, secret=secret, qr=_qr_svg(user),
+                           action=url_for("accounts.account_totp"), during_login=False), status
+
+
+@bp.route("/account/second-factor/recovery-codes", methods=["POST"])
+@login_required
+@code_limit
+def account_recovery_codes():
+    form = TotpConfirmForm()
+    if form.validate_on_submit():
+        try:
+            codes = renew_recovery_codes(_me(), form.code.data)
+        except AccountError as exc:
+            form.code.errors = [*form.code.errors, str(exc)]
+        else:
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"),
+                                   enrolled=False)
+    return _account_page(400, renew_form=form)
+
+
+@bp.route("/account/second-factor/disable", methods=["POST"])
+@login_required
+def account_totp_disable():
+    form = PasswordConfirmForm()
+    if form.validate_on_submit():
+        try:
+            disable_second_factor(_me(), form.password.data)
+        except AccountError as exc:
+            form.password.errors = [*form.password.errors, str(exc)]
+        else:
+            flash(_("De tweestapsverificatie is uitgeschakeld."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(400, disable_form=form)
 
 
 # --- admin: users -----------------------------------------------------------------------------
@@ -155,4 +429,21 @@ def edit_user(user_id: int):
         else:
             flash(_("De gebruiker is bijgewerkt."), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user), 400 if form.errors else 200
+    return render_template("accounts/user_form.html", form=form, user=user,
+                           reset_form=ActionForm()), 400 if form.errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@admin_required
+def reset_user_second_factor(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        reset_second_factor(user, current_user._get_current_object())
+    except AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.edit_user", user_id=user.id))
+    flash(_("De tweestapsverificatie van %(email)s is hersteld; de gebruiker is overal afgemeld.", email=user.email),
+          "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))

@@ -14,6 +14,11 @@ A juror reads (never edits) the applications assigned to them, once they have de
 conflicts of interest for it and only while they have none (the jury's rules are in
 grants/jury/access.py): a juror who becomes conflicted, through a membership, a partnership or
 a declaration, gets a 404 on every page of the application from the next request on.
+
+Partners: a member of an organisation that the lead *invited* sees only the invitation
+(`can_answer`), never the application; once the organisation has confirmed, its members read the
+application (`can_view`, read-only) and may take the organisation out again until it is submitted
+(`can_leave`). A declined invitation gives nothing.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..accounts.models import Role
 from ..jury import access as jury_access
 from ..organisations.models import PartnershipMember
+from ..organisations.states import PartnerStatus
 from .models import Application
 from .states import APPLICATION_STATES, ApplicationStatus
 
@@ -34,8 +40,9 @@ class Capacity(enum.StrEnum):
 
     ADMIN = "admin"  # the agency: everything, screening and decisions
     LEAD = "lead"  # a member of the applying (lead) organisation: prepares, submits, withdraws
-    PARTNER = "partner"  # a member of a partner organisation: reads only
+    PARTNER = "partner"  # a member of a confirmed partner organisation: reads only
     JUROR = "juror"  # assigned to it, conflicts declared, not conflicted: reads and scores
+    INVITED = "invited"  # a member of an invited partner organisation: sees only the invitation
 
 
 def _authenticated(user) -> bool:
@@ -64,16 +71,29 @@ def capacity(user, app: Application) -> Capacity | None:
     org_ids = user.organisation_ids
     if app.organisation_id in org_ids:
         return Capacity.LEAD
-    if app.partnership is not None and any(m.organisation_id in org_ids for m in app.partnership.members):
+    if app.partnership is None:
+        return None
+    statuses = {m.status for m in app.partnership.members if m.organisation_id in org_ids}
+    if PartnerStatus.CONFIRMED in statuses:
         return Capacity.PARTNER
+    if PartnerStatus.INVITED in statuses:
+        return Capacity.INVITED
     return None
+
+
+def _member_of(user, status: PartnerStatus):
+    """The partnerships in which one of the user's organisations has a membership with this status."""
+    return sa.select(PartnershipMember.partnership_id).where(
+        PartnershipMember.organisation_id.in_(sorted(user.organisation_ids)), PartnershipMember.status == status)
 
 
 # --------------------------------------------------------------------------- see
 
+READERS = frozenset({Capacity.ADMIN, Capacity.LEAD, Capacity.PARTNER, Capacity.JUROR})
+
 
 def can_view(user, app: Application) -> bool:
-    return capacity(user, app) is not None
+    return capacity(user, app) in READERS
 
 
 def viewable(user) -> ColumnElement[bool]:
@@ -88,8 +108,39 @@ def viewable(user) -> ColumnElement[bool]:
     org_ids = sorted(user.organisation_ids)
     if not org_ids:
         return sa.false()
-    partner_of = sa.select(PartnershipMember.partnership_id).where(PartnershipMember.organisation_id.in_(org_ids))
-    return sa.or_(Application.organisation_id.in_(org_ids), Application.partnership_id.in_(partner_of))
+    return sa.or_(Application.organisation_id.in_(org_ids),
+                  Application.partnership_id.in_(_member_of(user, PartnerStatus.CONFIRMED)))
+
+
+# --------------------------------------------------------------------------- partners
+
+
+def can_answer(user, app: Application) -> bool:
+    """See the invitation and confirm or decline it: a member of an invited organisation, while the
+    application can still change (a draft, or reopened for more information)."""
+    return capacity(user, app) == Capacity.INVITED and APPLICATION_STATES[app.status].editable
+
+
+def answerable(user) -> ColumnElement[bool]:
+    if not _is_applicant(user) or not user.organisation_ids:
+        return sa.false()
+    return sa.and_(Application.organisation_id.not_in(sorted(user.organisation_ids)),
+                   ~Application.partnership_id.in_(_member_of(user, PartnerStatus.CONFIRMED)),
+                   Application.partnership_id.in_(_member_of(user, PartnerStatus.INVITED)),
+                   Application.status.in_(APPLICATION_STATES.where(editable=True)))
+
+
+def can_leave(user, app: Application) -> bool:
+    """Take a confirmed partner organisation out of the partnership: until the application is submitted."""
+    return capacity(user, app) == Capacity.PARTNER and app.status == ApplicationStatus.DRAFT
+
+
+def leavable(user) -> ColumnElement[bool]:
+    if not _is_applicant(user) or not user.organisation_ids:
+        return sa.false()
+    return sa.and_(Application.organisation_id.not_in(sorted(user.organisation_ids)),
+                   Application.partnership_id.in_(_member_of(user, PartnerStatus.CONFIRMED)),
+                   Application.status == ApplicationStatus.DRAFT)
 
 
 # --------------------------------------------------------------------------- act for the applicant
@@ -169,8 +220,10 @@ PREDICATES = {
     "screen": (can_screen, screenable),
     "score": (can_score, scorable),
     "see_scores": (can_see_scores, scores_visible),
+    "answer": (can_answer, answerable),
+    "leave": (can_leave, leavable),
 }
 
-__all__ = ["MODEL", "Capacity", "PREDICATES", "ApplicationStatus", "can_edit", "can_score", "can_screen",
-           "can_see_scores", "can_view", "can_withdraw", "capacity", "editable", "scorable", "scores_visible",
-           "screenable", "viewable", "withdrawable"]
+__all__ = ["MODEL", "Capacity", "PREDICATES", "ApplicationStatus", "answerable", "can_answer", "can_edit", "can_leave",
+           "can_score", "can_screen", "can_see_scores", "can_view", "can_withdraw", "capacity", "editable", "leavable",
+           "scorable", "scores_visible", "screenable", "viewable", "withdrawable"]

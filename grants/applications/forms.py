@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
 from .. import forms_common
@@ -23,6 +24,8 @@ from ..money import format_eur
 from ..organisations.identifiers import IdentifierError, parse_belgian_iban
 
 TEXT_MAX = 20_000  # characters per free-text section (about eight pages)
+MAX_BUDGET_LINES = 200  # cost lines per application
+MAX_THIRD_PARTY_ROWS = 50  # third-party contributions per application
 
 
 class TextArea(forms_common.TextArea):
@@ -77,6 +80,33 @@ class ActivitiesForm(SectionForm):
             raise ValidationError(_("De einddatum ligt voor de begindatum."))
 
 
+class RowList(FieldList):
+    """The rows of a table (budget lines, contributions) with a limit that is checked, never assumed.
+
+    WTForms' max_entries cuts posted rows beyond it silently and fails with an AssertionError when
+    the saved rows and the blank ones offered for new entries exceed it. Here nothing breaks on what
+    was saved: a page shows every saved row, and a save is checked by the form (`too_many`) with a
+    message that names the limit. Posted rows beyond a generous hard cap are not even read."""
+
+    def __init__(self, unbound_field, *, limit: int, **kwargs):
+        super().__init__(unbound_field, min_entries=0, max_entries=None, **kwargs)
+        self.type = "FieldList"  # what templates and the error summary look for
+        self.limit = limit
+        self.hard_cap = 2 * limit + 20  # rows that may be blank or marked for removal
+        self.posted = 0
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.posted = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        self.max_entries = self.hard_cap if formdata else None  # only posted rows are capped
+        try:
+            super().process(formdata, data, extra_filters)
+        finally:
+            self.max_entries = None
+
+    def too_many(self, kept: int) -> bool:
+        return kept > self.limit or self.posted > self.hard_cap
+
+
 class BudgetLineForm(Form):
     category = SelectField(lazy_gettext("Kostensoort"), choices=[], validate_choice=False)
     description = Line(lazy_gettext("Omschrijving"), limit=300)
@@ -93,12 +123,19 @@ class BudgetLineForm(Form):
 
 
 class BudgetForm(SectionForm):
-    lines = FieldList(FormField(BudgetLineForm), min_entries=0, max_entries=200)
+    lines = RowList(FormField(BudgetLineForm), limit=MAX_BUDGET_LINES)
 
     allowed_categories: set[str] = set()
+    limit_error: str | None = None
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        kept = sum(1 for entry in self.lines if not entry.form.remove.data and not entry.form.is_blank())
+        if self.lines.too_many(kept):
+            self.limit_error = _("Een begroting heeft hoogstens %(limit)s kostenposten; u gaf er %(count)s. Voeg "
+                                 "gelijkaardige kosten samen in één post.", limit=MAX_BUDGET_LINES,
+                                 count=max(kept, self.lines.posted))
+            ok = False
         for entry in self.lines:
             line = entry.form
             if line.remove.data or line.is_blank():
@@ -134,12 +171,13 @@ class FinancingForm(SectionForm):
     requested_amount = AmountField(lazy_gettext("Gevraagde subsidie"), allow_empty=True)
     own_financial = AmountField(lazy_gettext("Eigen financiële inbreng"), allow_empty=True)
     own_staff = AmountField(lazy_gettext("Eigen personeelsinzet (gewaardeerd in euro)"), allow_empty=True)
-    third_party = FieldList(FormField(ContributionLineForm), min_entries=0, max_entries=50)
+    third_party = RowList(FormField(ContributionLineForm), limit=MAX_THIRD_PARTY_ROWS)
     waiver_motivation = TextArea(lazy_gettext("Motivatie voor een afwijking van de cofinanciering"),
                                  description=lazy_gettext("Enkel invullen als u minder eigen bijdrage vraagt dan de "
                                                           "oproep vereist. Het agentschap beslist over de afwijking."))
 
     max_amount: Decimal | None = None
+    limit_error: str | None = None
 
     def validate_requested_amount(self, field):
         if field.data is not None and self.max_amount is not None and field.data > self.max_amount:
@@ -147,6 +185,12 @@ class FinancingForm(SectionForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        kept = sum(1 for entry in self.third_party if not entry.form.is_blank())
+        if self.third_party.too_many(kept):
+            self.limit_error = _("Hoogstens %(limit)s bijdragen van derden; u gaf er %(count)s. Voeg bijdragen van "
+                                 "dezelfde bron samen.", limit=MAX_THIRD_PARTY_ROWS,
+                                 count=max(kept, self.third_party.posted))
+            ok = False
         for entry in self.third_party:
             line = entry.form
             if line.is_blank():

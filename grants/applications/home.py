@@ -14,7 +14,7 @@ from ..main.home import home_section
 from .access import Capacity, capacity, viewable
 from .models import Application
 from .operations import current_time
-from .queries import eligibility, existing_application_counts
+from .queries import eligibility, existing_application_counts, invitations_for
 from .rules import next_step
 from .states import ApplicationStatus
 
@@ -51,4 +51,7 @@ def applicant_home(user) -> dict:
                             "application": own.get((call.id, org.id))})
         open_calls.append({"call": call, "organisations": per_org,
                            "can_start": any(p["eligible"] for p in per_org)})
-    return {"applications": rows, "open_calls": open_calls, "now": now, "partner": Capacity.PARTNER}
+    invitations = [{"app": a, "organisations": [m.organisation for m in a.unconfirmed_members_for(org_ids)]}
+                   for a in invitations_for(user)] if org_ids else []
+    return {"applications": rows, "open_calls": open_calls, "now": now, "partner": Capacity.PARTNER,
+            "invitations": invitations}

@@ -90,12 +90,29 @@ class Application(db.Model):
     updated_by = relationship("User", foreign_keys=[updated_by_id])
 
     @property
-    def partner_organisations(self) -> list:
-        """The partnership's organisations other than the lead, by name."""
+    def partner_members(self) -> list:
+        """The partnership's memberships other than the lead's, whatever their status, by name."""
         if self.partnership is None:
             return []
-        return sorted((m.organisation for m in self.partnership.members if m.organisation_id != self.organisation_id),
-                      key=lambda o: o.name)
+        return sorted((m for m in self.partnership.members if m.organisation_id != self.organisation_id),
+                      key=lambda m: m.organisation.name)
+
+    @property
+    def partner_organisations(self) -> list:
+        """The partner organisations that confirmed, by name (an invitation is not a partnership yet)."""
+        return [m.organisation for m in self.partner_members if m.confirmed]
+
+    def unconfirmed_members_for(self, organisation_ids) -> list:
+        """The invitations of this application that are addressed to these organisations."""
+        from ..organisations.states import PartnerStatus
+        return [m for m in self.partner_members
+                if m.status == PartnerStatus.INVITED and m.organisation_id in organisation_ids]
+
+    @property
+    def unconfirmed_partners(self) -> list:
+        """Invited organisations that have not confirmed yet, by name (they stop the submission)."""
+        from ..organisations.states import PartnerStatus
+        return [m.organisation for m in self.partner_members if m.status == PartnerStatus.INVITED]
 
     @property
     def open_info_request(self) -> "InformationRequest | None":

@@ -19,8 +19,10 @@ from ..calls.rules import Applicant, WaiverStatus, check_eligibility, format_dos
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..mail_templates import agency_text, queue_template_mail
+from ..links import external_url
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
+from ..organisations.states import PartnerStatus
 from ..timeutil import format_local, to_local, utcnow
 from ..unit_of_work import after_commit, after_rollback
 from . import sections as sec
@@ -28,7 +30,7 @@ from .models import Application, Attachment, AttachmentKind, InformationRequest
 from .queries import checklist_for, existing_application_counts
 from .rules import failing
 from .states import ApplicationStatus as S
-from .states import can_transition, refusal_message
+from .states import APPLICATION_STATES, can_transition, refusal_message
 from . import storage
 from .storage import StoredFile, Upload
 
@@ -156,6 +158,7 @@ def save_section(app: Application, section: str, values: dict[str, Any], actor, 
     spec = sec.SECTIONS[section]
     if spec.action_only or section == "advice":
         raise ValueError(f"section {section} has no form")
+    _check_row_limits(section, values)
     before = sec.snapshot(section, app)
     if loaded_version != app.version and sec.fingerprint(section, app) != (loaded_fingerprint or ""):
         raise _conflict(app, section)
@@ -172,6 +175,15 @@ def save_section(app: Application, section: str, values: dict[str, Any], actor, 
     return changes
 
 
+def _check_row_limits(section: str, values: dict[str, Any]) -> None:
+    """The forms say so first with the numbers; this holds for every caller."""
+    from .forms import MAX_BUDGET_LINES, MAX_THIRD_PARTY_ROWS
+    if section == "budget" and len(values.get("lines", ())) > MAX_BUDGET_LINES:
+        raise ApplicationError(_("Een begroting heeft hoogstens %(limit)s kostenposten.", limit=MAX_BUDGET_LINES))
+    if section == "financing" and len(values.get("third_party", ())) > MAX_THIRD_PARTY_ROWS:
+        raise ApplicationError(_("Hoogstens %(limit)s bijdragen van derden.", limit=MAX_THIRD_PARTY_ROWS))
+
+
 def _conflict(app: Application, section: str) -> EditConflict:
     return EditConflict(
         _("%(who)s heeft '%(title)s' bewaard op %(moment)s, nadat u dit formulier opende. Er is niets "
@@ -186,13 +198,44 @@ def conflict_after_race(app: Application, section: str) -> EditConflict:
 
 
 # --------------------------------------------------------------------------- partners
+#
+# The lead invites; a member of the invited organisation confirms or declines; a confirmed partner
+# may leave until the application is submitted; the lead may remove a partner while it can edit.
+# Only a confirmed membership counts for "one partnership per call" and for "one application per
+# organisation" (grants/organisations/states.py). Every step is audited on the application and mailed.
 
 
 def _partner_names(app: Application) -> list[str]:
-    return [o.name for o in app.partner_organisations]
+    return [f"{m.organisation.name} ({m.status.value})" for m in app.partner_members]
+
+
+def _confirmed_elsewhere(call_id: int, organisation_id: int, partnership_id: int | None) -> bool:
+    query = sa.select(PartnershipMember.id).where(PartnershipMember.call_id == call_id,
+                                                  PartnershipMember.organisation_id == organisation_id,
+                                                  PartnershipMember.status == PartnerStatus.CONFIRMED)
+    if partnership_id is not None:
+        query = query.where(PartnershipMember.partnership_id != partnership_id)
+    return db.session.scalar(query) is not None
+
+
+def _own_application(call: Call, organisation_id: int) -> bool:
+    return call.one_application_per_organisation and db.session.scalar(
+        sa.select(Application.id).where(Application.call_id == call.id, Application.organisation_id == organisation_id,
+                                        Application.status != S.WITHDRAWN)) is not None
+
+
+def _organisation_addresses(org: Organisation) -> list[str | None]:
+    """An organisation's general address and its applicants' addresses."""
+    from ..accounts.models import Role
+    return [org.contact_email, *(u.email for u in org.members if u.role == Role.APPLICANT and u.active)]
+
+
+def _lead_addresses(app: Application) -> list[str | None]:
+    return [app.contact_email, app.organisation.contact_email]
 
 
 def add_partner(app: Application, code: str, actor) -> Organisation:
+    """Invite an organisation as partner (or invite again after it declined); it is mailed."""
     now = current_time()
     ensure_editable(app, now)
     call = app.call
@@ -205,15 +248,14 @@ def add_partner(app: Application, code: str, actor) -> Organisation:
     if org.id == app.organisation_id:
         raise ApplicationError(_("%(name)s dient de aanvraag zelf in; voeg hier enkel de partners toe.",
                                  name=org.name))
-    if app.partnership is not None and any(m.organisation_id == org.id for m in app.partnership.members):
+    existing = next((m for m in app.partner_members if m.organisation_id == org.id), None)
+    if existing is not None and existing.status == PartnerStatus.CONFIRMED:
         raise ApplicationError(_("%(name)s is al partner in deze aanvraag.", name=org.name))
-    other = db.session.scalar(sa.select(PartnershipMember).where(PartnershipMember.call_id == call.id,
-                                                                 PartnershipMember.organisation_id == org.id))
-    if other is not None:
+    if existing is not None and existing.status == PartnerStatus.INVITED:
+        raise ApplicationError(_("%(name)s is al uitgenodigd; de uitnodiging wacht op een antwoord.", name=org.name))
+    if _confirmed_elsewhere(call.id, org.id, app.partnership_id):
         raise ApplicationError(_in_other_partnership(org.name))
-    if call.one_application_per_organisation and db.session.scalar(
-            sa.select(Application.id).where(Application.call_id == call.id, Application.organisation_id == org.id,
-                                            Application.status != S.WITHDRAWN)):
+    if _own_application(call, org.id):
         raise ApplicationError(_("%(name)s heeft zelf een aanvraag voor deze oproep; per organisatie is maar één "
                                  "aanvraag toegelaten.", name=org.name))
     # Kind and exclusions apply to partners too; an allow-list names who may lead, not who may join.
@@ -222,28 +264,37 @@ def add_partner(app: Application, code: str, actor) -> Organisation:
     if not result.ok:
         raise ApplicationError(" ".join(result.reasons))
     before = _partner_names(app)
+    if app.partnership is None:
+        lead = app.organisation
+        if _confirmed_elsewhere(call.id, lead.id, None):
+            raise ApplicationError(_("%(name)s maakt al deel uit van een ander samenwerkingsverband voor "
+                                     "deze oproep.", name=lead.name))
+        # The partnership's name is stored: it stays in the agency's language.
+        partnership = Partnership(call_id=call.id, name=f"Samenwerkingsverband {lead.name}",
+                                  lead_organisation_id=lead.id)
+        partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=lead.id,
+                                                     status=PartnerStatus.CONFIRMED))
+        db.session.add(partnership)
+        app.partnership = partnership
+    if existing is not None:  # declined before: invited again
+        existing.status, existing.invited_at, existing.answered_at = PartnerStatus.INVITED, now, None
+    else:
+        app.partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=org.id, organisation=org,
+                                                         status=PartnerStatus.INVITED, invited_at=now))
     try:
         with db.session.begin_nested():
-            if app.partnership is None:
-                lead = app.organisation
-                if db.session.scalar(sa.select(PartnershipMember.id).where(
-                        PartnershipMember.call_id == call.id, PartnershipMember.organisation_id == lead.id)):
-                    raise ApplicationError(_("%(name)s maakt al deel uit van een ander samenwerkingsverband voor "
-                                             "deze oproep.", name=lead.name))
-                # The partnership's name is stored: it stays in the agency's language.
-                partnership = Partnership(call_id=call.id, name=f"Samenwerkingsverband {lead.name}",
-                                          lead_organisation_id=lead.id)
-                partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=lead.id))
-                db.session.add(partnership)
-                app.partnership = partnership
-            app.partnership.members.append(PartnershipMember(call_id=call.id, organisation_id=org.id,
-                                                             organisation=org))
             db.session.flush()
     except IntegrityError as exc:
-        raise ApplicationError(_in_other_partnership(org.name)) from exc
+        raise ApplicationError(_in_other_partnership(app.organisation.name)) from exc
     _touch(app, actor, now)
     db.session.flush()
-    record("application.partner_add", app, {"partners": [before, _partner_names(app)]}, actor=actor)
+    record("application.partner_invite", app, {"partners": [before, _partner_names(app)]}, actor=actor,
+           reason=org.name)
+    queue_template_mail(_organisation_addresses(org), "partner_invitation",
+                        lazy_gettext("Uitnodiging als partner: %(title)s", title=app.title or app.call.title),
+                        partner=org.name, lead=app.organisation.name, title=app.title, call_title=call.title,
+                        invited_by=_someone(actor), closes_at=call.closes_at,
+                        invitation_url=external_url("applications.invitation", application_id=app.id))
     return org
 
 
@@ -252,24 +303,109 @@ def _in_other_partnership(name: str) -> str:
              "maar in één samenwerkingsverband per oproep zitten.", name=name)
 
 
+def _member(app: Application, organisation_id: int, *statuses: PartnerStatus):
+    return next((m for m in app.partner_members if m.organisation_id == organisation_id
+                 and (not statuses or m.status in statuses)), None)
+
+
+def _dissolve_if_alone(app: Application) -> None:
+    partnership = app.partnership
+    if partnership is not None and not app.partner_members:
+        app.partnership = None
+        db.session.delete(partnership)
+
+
+def answer_invitation(app: Application, organisation_id: int, accept: bool, actor) -> Organisation:
+    """A member of the invited organisation confirms or declines; the lead is mailed."""
+    now = current_time()
+    if organisation_id not in actor.organisation_ids:
+        raise ApplicationError(_("U kunt enkel antwoorden voor uw eigen organisatie."))
+    member = _member(app, organisation_id, PartnerStatus.INVITED)
+    if member is None:
+        raise ApplicationError(_("Er is geen openstaande uitnodiging voor deze organisatie."))
+    if not APPLICATION_STATES[app.status].editable:
+        raise ApplicationError(_("De aanvraag kan niet meer gewijzigd worden; de uitnodiging is niet meer geldig."))
+    org = member.organisation
+    before = _partner_names(app)
+    if accept:
+        if _confirmed_elsewhere(app.call_id, org.id, app.partnership_id):
+            raise ApplicationError(_("%(name)s is al bevestigd als partner in een ander samenwerkingsverband voor "
+                                     "deze oproep. Een organisatie kan maar in één samenwerkingsverband per oproep "
+                                     "zitten.", name=org.name))
+        if _own_application(app.call, org.id):
+            raise ApplicationError(_("%(name)s heeft zelf een aanvraag voor deze oproep; per organisatie is maar één "
+                                     "aanvraag toegelaten. Trek die eerst in, of weiger de uitnodiging.",
+                                     name=org.name))
+    member.status = PartnerStatus.CONFIRMED if accept else PartnerStatus.DECLINED
+    member.answered_at = now
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # another confirmation of the same organisation in the same instant
+        raise ApplicationError(_in_other_partnership(org.name)) from exc
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.partner_confirm" if accept else "application.partner_decline", app,
+           {"partners": [before, _partner_names(app)]}, actor=actor, reason=org.name)
+    queue_template_mail(_lead_addresses(app), "partner_answer",
+                        lazy_gettext("%(partner)s is partner: %(title)s", partner=org.name, title=app.title)
+                        if accept else
+                        lazy_gettext("%(partner)s weigert de uitnodiging: %(title)s", partner=org.name, title=app.title),
+                        answer="confirmed" if accept else "declined", partner=org.name, title=app.title,
+                        call_title=app.call.title, who=_someone(actor),
+                        view_url=external_url("applications.show", application_id=app.id))
+    return org
+
+
+def leave_partnership(app: Application, organisation_id: int, actor) -> Organisation:
+    """A confirmed partner takes its organisation out, until the application is submitted."""
+    now = current_time()
+    if organisation_id not in actor.organisation_ids:
+        raise ApplicationError(_("U kunt enkel voor uw eigen organisatie uit een samenwerkingsverband stappen."))
+    member = _member(app, organisation_id, PartnerStatus.CONFIRMED)
+    if member is None:
+        raise ApplicationError(_("Deze organisatie is geen partner in deze aanvraag."))
+    if app.status != S.DRAFT:
+        raise ApplicationError(_("De aanvraag is ingediend: uit het samenwerkingsverband stappen kan niet meer. Neem "
+                                 "contact op met %(lead)s of met het agentschap.", lead=app.organisation.name))
+    org = member.organisation
+    before = _partner_names(app)
+    app.partnership.members.remove(member)
+    db.session.flush()
+    _dissolve_if_alone(app)
+    _touch(app, actor, now)
+    db.session.flush()
+    record("application.partner_leave", app, {"partners": [before, _partner_names(app)]}, actor=actor,
+           reason=org.name)
+    queue_template_mail(_lead_addresses(app), "partner_answer",
+                        lazy_gettext("%(partner)s stapt uit het samenwerkingsverband: %(title)s", partner=org.name,
+                                     title=app.title),
+                        answer="left", partner=org.name, title=app.title, call_title=app.call.title,
+                        who=_someone(actor), view_url=external_url("applications.show", application_id=app.id))
+    return org
+
+
 def remove_partner(app: Application, organisation_id: int, actor) -> Organisation:
+    """The lead removes a partner (invited, confirmed or declined); the partner is mailed."""
     now = current_time()
     ensure_editable(app, now)
-    partnership = app.partnership
-    member = next((m for m in partnership.members if m.organisation_id == organisation_id
-                   and organisation_id != app.organisation_id), None) if partnership else None
+    member = _member(app, organisation_id) if organisation_id != app.organisation_id else None
     if member is None:
         raise ApplicationError(_("Deze organisatie is geen partner in deze aanvraag."))
     before = _partner_names(app)
-    org = member.organisation
-    partnership.members.remove(member)
+    org, was = member.organisation, member.status
+    app.partnership.members.remove(member)
     db.session.flush()
-    if not [m for m in partnership.members if m.organisation_id != app.organisation_id]:
-        app.partnership = None
-        db.session.delete(partnership)
+    _dissolve_if_alone(app)
     _touch(app, actor, now)
     db.session.flush()
-    record("application.partner_remove", app, {"partners": [before, _partner_names(app)]}, actor=actor)
+    record("application.partner_remove", app, {"partners": [before, _partner_names(app)]}, actor=actor,
+           reason=org.name)
+    if was != PartnerStatus.DECLINED:
+        queue_template_mail(_organisation_addresses(org), "partner_removed",
+                            lazy_gettext("Niet langer partner: %(title)s", title=app.title or app.call.title),
+                            partner=org.name, lead=app.organisation.name, title=app.title,
+                            call_title=app.call.title, invited=was == PartnerStatus.INVITED)
     return org
 
 
@@ -292,15 +428,35 @@ def _store(upload: Upload) -> StoredFile:
     return stored
 
 
+def _check_quota(app: Application, adding: int | None) -> None:
+    """Per application at most MAX_ATTACHMENTS_PER_APPLICATION files and MAX_ATTACHMENT_TOTAL_BYTES together.
+
+    Called before the file is read (the count) and again with its size once it is stored."""
+    config = current_app.config
+    most, budget = config["MAX_ATTACHMENTS_PER_APPLICATION"], config["MAX_ATTACHMENT_TOTAL_BYTES"]
+    if len(app.attachments) >= most:
+        raise UploadRefused(_("Deze aanvraag heeft al %(count)s bijlagen, het maximum. Verwijder eerst een bijlage "
+                              "die niet meer nodig is.", count=len(app.attachments)))
+    if adding is not None:
+        used = sum(a.size for a in app.attachments)
+        if used + adding > budget:
+            raise UploadRefused(_("Met dit bestand (%(size)s) zouden de bijlagen van deze aanvraag samen %(total)s "
+                                  "groot zijn; hoogstens %(budget)s is toegelaten. Verwijder eerst een bijlage of "
+                                  "verklein het bestand.", size=storage.format_size(adding),
+                                  total=storage.format_size(used + adding), budget=storage.format_size(budget)))
+
+
 def upload_attachment(app: Application, upload: Upload, kind: AttachmentKind, actor) -> Attachment:
-    """Store an uploaded file and attach it to the application."""
+    """Store an uploaded file and attach it to the application (within the application's quota)."""
     ensure_editable(app, current_time())
+    _check_quota(app, None)
     return add_attachment(app, _store(upload), kind, actor)
 
 
 def add_attachment(app: Application, stored: StoredFile, kind: AttachmentKind, actor) -> Attachment:
     now = current_time()
     ensure_editable(app, now)
+    _check_quota(app, stored.size)  # a refusal rolls back, and the stored file goes with it
     attachment = Attachment(application=app, kind=kind, original_name=stored.original_name,
                             stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
                             sha256=stored.sha256, uploaded_at=now, uploaded_by_id=actor.id)

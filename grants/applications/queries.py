@@ -16,7 +16,8 @@ from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
 from ..organisations.models import Organisation, OrganisationKind, PartnershipMember
-from .access import viewable
+from ..organisations.states import PartnerStatus
+from .access import answerable, viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
 from .states import ApplicationStatus
@@ -40,6 +41,19 @@ def load_visible(application_id: int, user, *, full: bool = True) -> Application
     if full:
         query = query.options(*_full_options())
     return db.session.scalars(query).unique().one_or_none()
+
+
+def load_answerable(application_id: int, user) -> Application | None:
+    """The application whose invitation this user may answer (an invited partner), else None."""
+    return db.session.scalars(sa.select(Application).where(Application.id == application_id, answerable(user))
+                              .options(selectinload(Application.partnership))).one_or_none()
+
+
+def invitations_for(user) -> list[Application]:
+    """The applications whose partner invitations this user may answer, newest first."""
+    return list(db.session.scalars(sa.select(Application).where(answerable(user))
+                                   .options(selectinload(Application.partnership))
+                                   .order_by(Application.updated_at.desc(), Application.id.desc())))
 
 
 # --------------------------------------------------------------------------- checklist
@@ -100,6 +114,10 @@ def checklist_input(app: Application, now: datetime) -> ChecklistInput:
         reopened_until=request.due_at if request is not None else None,
         bank_letter_needed=bank_letter_needed(app),
         bank_letter_present=bool(app.attachments_of(AttachmentKind.BANK_CONFIRMATION)),
+        confirmed_partners=tuple(o.name for o in app.partner_organisations),
+        unconfirmed_partners=tuple(o.name for o in app.unconfirmed_partners),
+        declined_partners=tuple(m.organisation.name for m in app.partner_members
+                                if m.status == PartnerStatus.DECLINED),
     )
 
 
@@ -112,7 +130,7 @@ def checklist_for(app: Application, now: datetime) -> list[ChecklistItem]:
 
 def existing_application_counts(call_ids: list[int], org_ids: list[int]) -> dict[tuple[int, int], int]:
     """(call, organisation) -> applications that count against 'one per organisation':
-    its own (not withdrawn) and partnerships of others it belongs to."""
+    its own (not withdrawn) and partnerships of others it has confirmed (an invitation does not count)."""
     if not call_ids or not org_ids:
         return {}
     counts: dict[tuple[int, int], int] = {}
@@ -126,6 +144,7 @@ def existing_application_counts(call_ids: list[int], org_ids: list[int]) -> dict
         sa.select(PartnershipMember.call_id, PartnershipMember.organisation_id, sa.func.count())
         .join(Application, Application.partnership_id == PartnershipMember.partnership_id)
         .where(PartnershipMember.call_id.in_(call_ids), PartnershipMember.organisation_id.in_(org_ids),
+               PartnershipMember.status == PartnerStatus.CONFIRMED,  # an invitation blocks nothing
                Application.organisation_id != PartnershipMember.organisation_id,
                Application.status != ApplicationStatus.WITHDRAWN)
         .group_by(PartnershipMember.call_id, PartnershipMember.organisation_id))

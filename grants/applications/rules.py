@@ -135,6 +135,9 @@ class ChecklistInput:
     reopened_until: datetime | None = None  # the agency asked for more information, until then
     bank_letter_needed: bool = False
     bank_letter_present: bool = False
+    confirmed_partners: tuple[str, ...] = ()  # names of the partner organisations that confirmed
+    unconfirmed_partners: tuple[str, ...] = ()  # invited, not confirmed yet: they stop the submission
+    declined_partners: tuple[str, ...] = ()  # declined: to be removed or invited again first
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,29 @@ def build_checklist(data: ChecklistInput) -> list[ChecklistItem]:
             _("De bevestigingsbrief van de bank is toegevoegd.") if data.bank_letter_present else
             _("Het rekeningnummer verschilt van het gekende rekeningnummer van uw organisatie: voeg een "
               "bevestigingsbrief van de bank toe (bij 'Uitbetaling').")))
+    if data.confirmed_partners or data.unconfirmed_partners or data.declined_partners:
+        items.append(_partners(data))
     items.append(_deadline(data))
     return items
+
+
+def _partners(data: ChecklistInput) -> ChecklistItem:
+    """Every invited partner has to confirm before the lead submits on its behalf."""
+    title = _("Partners")
+    if data.declined_partners:
+        return ChecklistItem("partners", title, "fail", _(
+            "%(names)s weigerde de uitnodiging. Verwijder de partner of nodig opnieuw uit (bij 'Partners').",
+            names=", ".join(data.declined_partners)))
+    if data.unconfirmed_partners:
+        return ChecklistItem("partners", title, "fail", ngettext(
+            "Nog niet bevestigd door %(names)s. De aanvraag kan pas ingediend worden als elke partner bevestigd "
+            "heeft; verwijder anders de partner (bij 'Partners').",
+            "Nog niet bevestigd door %(num)s partners: %(names)s. De aanvraag kan pas ingediend worden als elke "
+            "partner bevestigd heeft; verwijder anders de partner (bij 'Partners').",
+            len(data.unconfirmed_partners), names=", ".join(data.unconfirmed_partners)))
+    return ChecklistItem("partners", title, "ok", ngettext(
+        "De partner heeft bevestigd: %(names)s.", "Alle %(num)s partners hebben bevestigd: %(names)s.",
+        len(data.confirmed_partners), names=", ".join(data.confirmed_partners)))
 
 
 def ready_to_submit(items: Sequence[ChecklistItem]) -> bool:

@@ -191,7 +191,9 @@ def initial_data(section: str, app: Application) -> dict:
     if section == "budget":
         lines = [{"category": line.category, "description": line.description, "fte": line.fte,
                   "months": line.months, "amount": line.amount} for line in app.budget_lines]
-        return {"lines": lines + [{} for _row in range(BLANK_BUDGET_ROWS)]}
+        # Blank rows for new lines only up to the limit; saved lines are all shown, whatever their number.
+        blank = max(0, min(BLANK_BUDGET_ROWS, f.MAX_BUDGET_LINES - len(lines)))
+        return {"lines": lines + [{} for _row in range(blank)]}
     if section == "financing":
         own_fin = [c for c in app.contributions if c.kind == ContributionKind.OWN_FINANCIAL]
         own_staff = [c for c in app.contributions if c.kind == ContributionKind.OWN_STAFF]
@@ -201,7 +203,8 @@ def initial_data(section: str, app: Application) -> dict:
             "requested_amount": app.requested_amount if app.requested_amount else None,
             "own_financial": sum((c.amount for c in own_fin), Decimal("0.00")) if own_fin else None,
             "own_staff": sum((c.amount for c in own_staff), Decimal("0.00")) if own_staff else None,
-            "third_party": third + [{} for _row in range(BLANK_CONTRIBUTION_ROWS)],
+            "third_party": third + [{} for _row in range(max(0, min(BLANK_CONTRIBUTION_ROWS,
+                                                                    f.MAX_THIRD_PARTY_ROWS - len(third))))],
             "waiver_motivation": app.waiver_motivation,
         }
     if section == "kpis":

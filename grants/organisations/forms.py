@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ..forms_common import REQUIRED
+from ..forms_common import REQUIRED, single_line
 from ..i18n import lazy_gettext
 from .identifiers import IdentifierError, parse_kbo
 from .labels import ORGANISATION_KIND_LABELS
@@ -16,7 +16,7 @@ ADDABLE_KINDS = ["nonprofit", "school", "university", "ocmw", "other_local_gover
 class OrganisationForm(FlaskForm):
     name = StringField(lazy_gettext("Naam"), filters=[lambda v: v.strip() if v else v],
                        validators=[DataRequired(REQUIRED),
-                                   Length(max=200, message=lazy_gettext("Hoogstens 200 tekens."))])
+                                   Length(max=200, message=lazy_gettext("Hoogstens 200 tekens.")), single_line])
     kind = SelectField(lazy_gettext("Soort organisatie"),
                        choices=[(k, ORGANISATION_KIND_LABELS[k]) for k in ADDABLE_KINDS],
                        validators=[DataRequired(REQUIRED)])

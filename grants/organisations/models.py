@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, enum_column
 from ..extensions import db
 from ..timeutil import utcnow
+from .states import PartnerStatus
 
 
 class OrganisationKind(enum.StrEnum):
@@ -87,18 +88,32 @@ class Partnership(db.Model):
 
 
 class PartnershipMember(db.Model):
-    """Membership of a partnership; an organisation is in at most one partnership per call."""
+    """Membership of a partnership (see states.py): an organisation is invited, then confirms or declines.
+
+    An organisation is confirmed in at most one partnership per call: a unique index over the
+    confirmed rows only, so an invitation nobody answered blocks nothing. Rows made outside the
+    invitation (the lead's own row, demo data, earlier rounds) are confirmed."""
 
     __tablename__ = "partnership_members"
     __table_args__ = (
-        sa.UniqueConstraint("call_id", "organisation_id", name="uq_partnership_members_call_organisation"),
+        sa.UniqueConstraint("partnership_id", "organisation_id", name="uq_partnership_members_partnership_organisation"),
+        sa.Index("uq_partnership_members_confirmed_call_organisation", "call_id", "organisation_id", unique=True,
+                 sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     # Repeated from the partnership so the database itself enforces one partnership per call.
     call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    status: Mapped[PartnerStatus] = mapped_column(enum_column(PartnerStatus, "partner_status"),
+                                                  default=PartnerStatus.CONFIRMED, server_default="confirmed")
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == PartnerStatus.CONFIRMED
 
     partnership = relationship("Partnership", back_populates="members")
     organisation = relationship("Organisation", lazy="joined")

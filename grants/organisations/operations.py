@@ -57,6 +57,9 @@ def import_municipalities(progress: Callable[[int], None] | None = None) -> int:
 
 def create_organisation(*, name: str, kind: OrganisationKind, kbo: str, place: str = "", province: str = "",
                         contact_email: str = "", actor=None) -> Organisation:
+    from ..forms_common import NAME_CONTROL_MESSAGE, has_control_characters
+    if has_control_characters(name):  # one line: it goes into mails and lists as it is
+        raise OrganisationError(str(NAME_CONTROL_MESSAGE))
     if db.session.scalar(sa.select(Organisation.id).where(Organisation.kbo == kbo)):
         raise OrganisationError(_("Er bestaat al een organisatie met dit ondernemingsnummer."))
     org = Organisation(name=name, kind=kind, kbo=kbo, place=place or None, province=province or None,

@@ -184,7 +184,7 @@ class LiveServer(str):
 
     def logout(self, page) -> None:
         with page.expect_navigation():
-            page.get_by_role("button", name="Afmelden").click()
+            page.get_by_role("button", name="Afmelden", exact=True).click()
 
     def mail_to(self, email: str, count: int = 1, timeout: float = 20.0) -> list[dict]:
         """The mails the app sent to this address (waits up to `timeout` for `count` of them)."""

@@ -18,7 +18,8 @@ import grants
 from grants.applications.states import ApplicationStatus
 from grants.calls.states import CallStatus
 from grants.extensions import db
-from grants.organisations.models import OrganisationKind
+from grants.organisations.models import OrganisationKind, PartnershipMember
+from grants.organisations.states import PartnerStatus
 
 
 def access_modules():
@@ -43,8 +44,8 @@ def test_every_part_with_predicates_names_its_model():
 
 
 def _population(factory, seed: int):
-    """Organisations, calls in every status, applications in every status (some partnerships), and users
-    of every role with zero, one or several organisations."""
+    """Organisations, calls in every status, applications in every status (some partnerships, with partners
+    confirmed, invited or declined), and users of every role with zero, one or several organisations."""
     rng = random.Random(seed)
     orgs = [factory.organisation(f"Org {seed}-{i}", kind=rng.choice([OrganisationKind.MUNICIPALITY,
                                                                      OrganisationKind.NONPROFIT]),
@@ -60,6 +61,18 @@ def _population(factory, seed: int):
             partners = rng.sample(free, min(len(free), rng.randint(1, 2)))
             factory.partnership(app, *partners)
             taken.update({lead.id, *(o.id for o in partners)})
+        # Invitations and refusals block nothing: any organisation other than the lead, even one that
+        # is confirmed elsewhere in the call, may have one in this application.
+        if rng.random() < 0.5 and (app.partnership is None and lead.id not in taken or app.partnership is not None):
+            if app.partnership is None:
+                factory.partnership(app)
+                taken.add(lead.id)
+            present = {m.organisation_id for m in app.partnership.members}
+            for org in rng.sample([o for o in orgs if o.id not in present], 2):
+                app.partnership.members.append(PartnershipMember(
+                    call_id=call.id, organisation_id=org.id,
+                    status=rng.choice([PartnerStatus.INVITED, PartnerStatus.INVITED, PartnerStatus.DECLINED])))
+            db.session.flush()
     users = [AnonymousUserMixin()]
     users += [factory.user(role="admin"), factory.user(role="juror", organisations=[orgs[0]])]
     users += [factory.user(role="applicant", organisations=rng.sample(orgs, k)) for k in (0, 1, 1, 2, 3)]
@@ -83,3 +96,8 @@ def test_predicates_and_their_sql_twins_agree(factory, seed):
                 assert selected == expected, (module.__name__, name, getattr(user, "email", "anonymous"))
                 checked += 1
     assert checked >= 4 * len(users)
+    # The population holds every kind of reader, the invited partner included.
+    from grants.applications.access import Capacity, capacity
+    from grants.applications.models import Application
+    seen = {capacity(user, app) for user in users for app in db.session.scalars(sa.select(Application))}
+    assert {Capacity.ADMIN, Capacity.LEAD, Capacity.PARTNER, Capacity.INVITED} <= seen

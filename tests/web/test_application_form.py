@@ -403,18 +403,25 @@ def test_partners_by_refnis_and_one_partnership_per_call(applicant, factory, gen
     assert browser.post(f"/applications/{app.id}/partners", {"code": "0123.456.749"},
                         token_from=page).status_code == 302
     db.session.refresh(app)
-    assert [o.name for o in app.partner_organisations] == ["Atheneum", "Merelbeke-Melle"]
+    # Invited, not partners yet: they have to confirm themselves (tests/web/test_partner_consent.py).
+    assert [(m.organisation.name, m.status.value) for m in app.partner_members] == [
+        ("Atheneum", "invited"), ("Merelbeke-Melle", "invited")]
+    assert app.partner_organisations == []
     members = db.session.scalars(sa.select(PartnershipMember.organisation_id)).all()
     assert sorted(members) == sorted([gent.id, melle.id, school.id])  # the lead is a member too
     # Unknown code, itself, twice, an organisation with its own application.
     for code, message in [("99999", "Geen organisatie gevonden"), ("44021", "dient de aanvraag zelf in"),
-                          ("44088", "is al partner in deze aanvraag"),
+                          ("44088", "is al uitgenodigd"),
                           ("44083", "heeft zelf een aanvraag voor deze oproep")]:
         response = browser.post(f"/applications/{app.id}/partners", {"code": code}, token_from=page)
         assert response.status_code == 400 and message in response.get_data(as_text=True), code
         assert f'value="{code}"' in response.get_data(as_text=True)
-    # Another lead cannot take a partner that is already in Gent's partnership.
+    # Another lead cannot take a partner that has confirmed in Gent's partnership.
     from grants.applications.operations import ApplicationError, add_partner
+    from grants.organisations.states import PartnerStatus
+    melle_member = next(m for m in app.partner_members if m.organisation_id == melle.id)
+    melle_member.status = PartnerStatus.CONFIRMED
+    db.session.commit()
     with pytest.raises(ApplicationError, match="maakt al deel uit van een ander samenwerkingsverband"):
         add_partner(other_app, "44088", user)
     db.session.rollback()

@@ -73,7 +73,8 @@ def test_throttled_after_repeated_failures_even_with_the_right_password(app, bro
     assert response.status_code == 401
     assert "Te veel mislukte aanmeldpogingen" in response.get_data(as_text=True)
     # Once the lock has passed, the right password works again.
-    throttle = db.session.get(LoginThrottle, "els@gent.be")
+    throttle = db.session.scalar(sa.select(LoginThrottle).where(LoginThrottle.email == "els@gent.be",
+                                                                LoginThrottle.client == "127.0.0.1"))
     throttle.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert browser.login("els@gent.be", factory.PASSWORD).status_code == 302

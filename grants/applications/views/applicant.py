@@ -129,7 +129,7 @@ def edit_section(application_id: int, section: str):
     form = form_class()
     sec.prepare_form(section, form, app)
     if not form.validate():
-        return _render_section(app, section, form, status=400)
+        return _render_section(app, section, form, status=400, error=getattr(form, "limit_error", None))
     on_conflict(lambda: _render_conflict(application_id, section, form))
     try:
         ops.save_section(app, section, sec.values_from_form(section, form), current_user,
@@ -195,7 +195,8 @@ def add_partner(application_id: int):
         except ops.ApplicationError as exc:
             form.code.errors = [*form.code.errors, str(exc)]
         else:
-            flash(_("%(name)s is toegevoegd als partner.", name=org.name), "success")
+            flash(_("%(name)s is uitgenodigd als partner en krijgt een e-mail. De aanvraag kan pas ingediend worden "
+                    "als %(name)s bevestigd heeft.", name=org.name), "success")
             return redirect(url_for("applications.edit_section", application_id=app.id, section="partners"))
     editable = ops.edit_refusal(app, ops.current_time()) is None
     return render_template("applications/partners.html", app=app, call=app.call, editable=editable, form=form,
@@ -213,6 +214,67 @@ def remove_partner(application_id: int, organisation_id: int):
     else:
         flash(_("%(name)s is geen partner meer.", name=org.name), "success")
     return redirect(url_for("applications.edit_section", application_id=application_id, section="partners"))
+
+
+# --------------------------------------------------------------------------- the partner's side
+
+
+@bp.route("/applications/<int:application_id>/invitation")
+@login_required
+def invitation(application_id: int):
+    """What an invited partner sees: who invites it to what, and confirm or decline. Not the application."""
+    if queries.load_visible(application_id, current_user, full=False) is not None:
+        return redirect(url_for("applications.show", application_id=application_id))
+    app = queries.load_answerable(application_id, current_user) or abort(404)
+    return render_template("applications/invitation.html", app=app, call=app.call, error=None,
+                           organisations=_invited_organisations(app))
+
+
+def _invited_organisations(app: Application) -> list:
+    mine = current_user.organisation_ids
+    return [m.organisation for m in app.unconfirmed_members_for(mine)]
+
+
+@bp.route("/applications/<int:application_id>/invitation/<int:organisation_id>", methods=["POST"])
+@login_required
+def answer_invitation(application_id: int, organisation_id: int):
+    app = queries.load_answerable(application_id, current_user) or abort(404)
+    decision = request.form.get("decision", "")
+    if decision not in ("confirm", "decline"):
+        abort(400, description=_("Kies bevestigen of weigeren."))
+    on_conflict(lambda: _invitation_raced(application_id))
+    try:
+        org = ops.answer_invitation(app, organisation_id, decision == "confirm", current_user)
+    except ops.ApplicationError as exc:
+        return render_template("applications/invitation.html", app=app, call=app.call, error=str(exc),
+                               organisations=_invited_organisations(app)), 400
+    if decision == "confirm":
+        flash(_("%(name)s is nu partner in deze aanvraag. %(lead)s dient ze in.", name=org.name,
+                lead=app.organisation.name), "success")
+        return redirect(url_for("applications.show", application_id=app.id))
+    flash(_("U hebt de uitnodiging voor %(name)s geweigerd. %(lead)s krijgt een e-mail.", name=org.name,
+            lead=app.organisation.name), "success")
+    return redirect(url_for("main.home"))
+
+
+def _invitation_raced(application_id: int):
+    flash(_("De aanvraag werd tegelijk gewijzigd. Bekijk de uitnodiging opnieuw."), "error")
+    return redirect(url_for("applications.invitation", application_id=application_id))
+
+
+@bp.route("/applications/<int:application_id>/partners/<int:organisation_id>/leave", methods=["POST"])
+@login_required
+def leave_partnership(application_id: int, organisation_id: int):
+    app = load(application_id, require=access.can_leave)
+    on_conflict(lambda: _invitation_raced(application_id))
+    try:
+        org = ops.leave_partnership(app, organisation_id, current_user)
+    except ops.ApplicationError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("applications.show", application_id=application_id))
+    flash(_("%(name)s is geen partner meer in deze aanvraag. %(lead)s krijgt een e-mail.", name=org.name,
+            lead=app.organisation.name), "success")
+    return redirect(url_for("main.home"))
 
 
 # --------------------------------------------------------------------------- attachments

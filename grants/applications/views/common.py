@@ -115,6 +115,7 @@ def render_show(app: Application, status: int = 200, **overrides):
                                due_at=request.due_at if request else None, now=now, reason=app.screening_reason),
         "deadline": deadline_message(app.call.opens_at, app.call.closes_at, now),
         "can_withdraw": access.can_withdraw(current_user, app),
+        "can_leave": access.can_leave(current_user, app),
         "bank_letter_needed": queries.bank_letter_needed(app),
         "storage": storage,
     }
