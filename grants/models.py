@@ -8,4 +8,7 @@ from .awards.models import Decision, Project  # noqa: F401
 from .calls.models import CallExclusion, Call, CallKpi, Criterion, PaymentTranche  # noqa: F401
 from .jury.models import Assignment, ConflictOfInterest, Panel, Score, ScoreSheet  # noqa: F401
 from .organisations.models import Organisation, Partnership, PartnershipMember  # noqa: F401
-from .reporting.models import Extension, KpiValue, Payment, Report  # noqa: F401
+from .reporting.models import (  # noqa: F401
+    Extension, KpiValue, Payment, PolicyAction, PolicyActionCall, PolicyPlan, Report, ReportAttachment,
+    ReportCostLine, ReportReminder,
+)
