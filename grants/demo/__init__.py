@@ -26,4 +26,6 @@ def seed_demo(echo: Callable[[str], None] = lambda _msg: None) -> dict[str, int]
     from .applications import seed_applications
     summary.update(seed_calls(echo))
     summary.update(seed_applications(echo))
+    from .reporting import seed_reporting
+    summary.update(seed_reporting(echo))
     return summary

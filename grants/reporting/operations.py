@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from ..applications import storage
@@ -34,7 +34,7 @@ from ..calls.rules import WaiverStatus, minimum_own_contribution
 from ..calls.states import TriggerKind
 from ..extensions import db
 from ..i18n import _, lazy_gettext
-from ..links import external_url
+from ..links import base_url, external_url
 from ..mail_templates import queue_template_mail
 from ..money import format_eur
 from ..timeutil import to_local, utcnow
@@ -470,8 +470,16 @@ def _recipients(project: Project, *extra) -> list[str | None]:
             app.submitted_by.email if app.submitted_by else None]
 
 
+def _link(endpoint: str, **values) -> str:
+    """An absolute link for a mail, also from the command line (send-reminders has no request)."""
+    if has_request_context():
+        return external_url(endpoint, **values)
+    with current_app.test_request_context(base_url=base_url()):
+        return external_url(endpoint, **values)
+
+
 def _report_url(report: Report) -> str:
-    return external_url("reporting.report", project_id=report.project_id, report_id=report.id)
+    return _link("reporting.report", project_id=report.project_id, report_id=report.id)
 
 
 def submit_report(report: Report, actor, *, loaded_version: int | None = None) -> Report:
@@ -660,7 +668,7 @@ def mark_paid(payment: Payment, actor, on: date | None = None) -> Payment:
                      title=project.application.title),
         amount=payment.amount, label=payment.label, iban=payment.iban, title=project.application.title,
         dossier_number=project.application.dossier_number,
-        view_url=external_url("reporting.project", project_id=project.id))
+        view_url=_link("reporting.project", project_id=project.id))
     return payment
 
 
@@ -734,7 +742,7 @@ def grant_extension(project: Project, data: ExtensionData, actor) -> Extension:
         lazy_gettext("Verlenging van uw project: %(title)s", title=project.application.title),
         title=project.application.title, dossier_number=project.application.dossier_number, number=number,
         start=begin, end=end, amount=data.amount, dossier=extension.dossier,
-        view_url=external_url("reporting.project", project_id=project.id))
+        view_url=_link("reporting.project", project_id=project.id))
     return extension
 
 
@@ -776,7 +784,7 @@ def _claim(report_id: int, kind: ReminderKind, now: datetime, recipients: str) -
     """Insert the (report, kind) row unless it exists: True when this run claimed it. Two runs that
     overlap both try; the unique key lets exactly one insert win, the other inserts nothing."""
     table = ReportReminder.__table__
-    values = {"report_id": report_id, "kind": kind.value, "sent_at": now.replace(tzinfo=None),
+    values = {"report_id": report_id, "kind": kind.value, "sent_at": now,
               "recipients": recipients}
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":

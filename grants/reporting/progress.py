@@ -6,7 +6,7 @@ the agency set it), the responsible ministers, the policy domains, the other sta
 description, assembled from the linked calls' facts (launched, deadline, number of applications,
 selected projects with the award list "Organisation – Place (amount euro)", start and duration,
 extensions) and from the approved project reports (how many projects finished, the bottlenecks and
-successes they reported); and the budget: committed (the calls' envelopes), awarded (awards and
+successes they reported); and the budget: committed (the calls' envelopes and the extensions), awarded (awards and
 extensions) and paid (paid out less what was repaid).
 
 The same ProgressReport feeds the printable page, the XLSX and the PDF.
@@ -219,7 +219,9 @@ def progress_report(plan: PolicyPlan, on: date | None = None) -> ProgressReport:
             status = ProjectStatus(action.status_override)
         else:
             status = action_status(f.status for f in all_facts)
-        committed = sum((call.envelope for call in calls), ZERO)
+        # An extension commits money beyond the call's envelope: it counts as committed too.
+        committed = sum((call.envelope for call in calls), ZERO) + sum(
+            (e.amount for p in action_projects for e in p.extensions), ZERO)
         awarded = sum((d.amount or ZERO for call in calls for _app, d in awards_by_call.get(call.id, [])), ZERO)
         awarded += sum((e.amount for p in action_projects for e in p.extensions), ZERO)
         paid = sum((f.figures.paid_net for f in all_facts), ZERO)
