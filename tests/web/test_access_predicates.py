@@ -60,6 +60,8 @@ def _population(factory, seed: int):
             partners = rng.sample(free, min(len(free), rng.randint(1, 2)))
             factory.partnership(app, *partners)
             taken.update({lead.id, *(o.id for o in partners)})
+        if status in (ApplicationStatus.AWARDED, ApplicationStatus.RUNNING, ApplicationStatus.CLOSED):
+            factory.project(app)  # the follow-up's predicates are about projects
     users = [AnonymousUserMixin()]
     users += [factory.user(role="admin"), factory.user(role="juror", organisations=[orgs[0]])]
     users += [factory.user(role="applicant", organisations=rng.sample(orgs, k)) for k in (0, 1, 1, 2, 3)]
