@@ -53,12 +53,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import mail  # noqa: F401  (delivery after commit)
     from .accounts.views import bp as accounts_bp, load_user
     from .exports.api import bp as api_bp
+    from .reporting import api as _reporting_api  # noqa: F401  (its endpoints on the api blueprint)
     from .applications.views import bp as applications_bp
     from .audit.views import bp as audit_bp
     from .calls.views import bp as calls_bp
     from .jury.views import bp as jury_bp
     from .main.views import bp as main_bp
     from .organisations.views import bp as organisations_bp
+    from .reporting.views import bp as reporting_bp
 
     from .applications import home as _applicant_home  # noqa: F401  (the parts' home-page sections)
     from .calls import home as _agency_home  # noqa: F401
@@ -66,8 +68,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .accounts import history as _account_history  # noqa: F401  (the parts' words for their history)
     from .applications import history as _application_history  # noqa: F401
     from .calls import history as _call_history  # noqa: F401
+    from .reporting import home as _follow_up_home  # noqa: F401
     login_manager.user_loader(load_user)
-    for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp,
+                      reporting_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 

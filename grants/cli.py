@@ -71,6 +71,28 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{sent} of {len(ids)} pending messages sent.")
 
 
+    @app.cli.command("send-reminders")
+    @click.option("--date", "on", default=None, help="Run as if today were this date (YYYY-MM-DD, Brussels).")
+    def send_reminders_command(on):
+        """Remind organisations of reports due soon or overdue (for cron; never the same reminder twice)."""
+        from datetime import date as date_type
+
+        from .reporting.operations import reminders_to_send, send_reminder, today
+        try:
+            day = date_type.fromisoformat(on) if on else today()
+        except ValueError as exc:
+            raise click.ClickException(_("Geef de datum als JJJJ-MM-DD.")) from exc
+        with unit_of_work():
+            due = reminders_to_send(day)
+        sent = 0
+        for reminder in due:
+            # One short transaction per reminder: the claim and its mail commit together, and a run
+            # that overlaps this one finds the claim and skips it.
+            with unit_of_work():
+                sent += send_reminder(reminder)
+        click.echo(f"{sent} reminders sent, {len(due) - sent} already sent by another run ({day.isoformat()}).")
+
+
 def _create_user(email: str, role: str, password: str, name: str, organisation_code: str | None):
     """The user, or a ClickException with the reason (the caller's unit of work then rolls back)."""
     from .accounts.forms import MIN_PASSWORD

@@ -11,4 +11,7 @@ from .jury.models import (  # noqa: F401
 )
 from .organisations.models import Organisation, Partnership, PartnershipMember  # noqa: F401
 from .ratelimit import RateLimitCounter  # noqa: F401
-from .reporting.models import Extension, KpiValue, Payment, Report  # noqa: F401
+from .reporting.models import (  # noqa: F401
+    Extension, KpiValue, Payment, PolicyAction, PolicyActionCall, PolicyPlan, Report, ReportAttachment,
+    ReportCostLine, ReportReminder,
+)

@@ -55,8 +55,10 @@ funded before; with --scale, the closed call of 1,000 or 10,000), {review_call_i
 review), {decided_call_id}, {application_id} (a submitted application of the applicant's organisation,
 in a partnership, with information requests and a status history; it gets more budget lines,
 partners, attachments and events at the large size, and has them all with --scale), {organisation_id}
-(the applicant's organisation), {user_id} (the applicant) and {jury_application_id} (an application of
-the call under review that the bench juror is assigned to, declared and scoring: a draft sheet). The
+(the applicant's organisation), {user_id} (the applicant), {project_id} (the applicant's funded project in the
+decided call, with reports, payments and more extensions at the large size) and {plan_id} (a policy plan whose
+action is linked to every decided call, for the progress report). {jury_application_id} is an application of
+the call under review that the bench juror is assigned to, declared and scoring (a draft sheet). The
 calls under review and decided have a jury (DataSet._grow_jury): the bench juror (the chair) and the
 other jurors among the users, three per application, declarations, a few declared conflicts, and
 sheets with their scores (submitted, drafts, not started), growing with the call. To measure data a
@@ -111,6 +113,11 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "jury_dashboard": ("admin", "/admin/calls/{review_call_id}/jury/dashboard"),
     "jury_ranking": ("admin", "/jury/calls/{review_call_id}/ranking"),
     "api_call_ranking": ("api", "/api/v1/calls/{review_call_id}/ranking"),
+    "project_applicant": ("applicant", "/projects/{project_id}"),
+    "project_admin": ("admin", "/projects/{project_id}"),
+    "reports_list": ("admin", "/admin/reports?view=all"),
+    "payment_register": ("admin", "/admin/payments"),
+    "progress_report": ("admin", "/admin/progress-report?plan={plan_id}"),
 }
 
 BENCH_PASSWORD = "Bench-wachtwoord-2026"
@@ -250,6 +257,7 @@ class DataSet:
         self._grow_tracked_application(size)
         self._exclude_previous_round()
         self._grow_jury()
+        self._add_projects(size)
         db.session.commit()
 
     def _add_calls(self, n: int) -> None:
@@ -343,9 +351,17 @@ class DataSet:
             ours = first or self.rng.random() < 0.1
             org = self.applicant_org_ids[0] if first else self.rng.choice(
                 self.applicant_org_ids if ours else self.organisation_ids)
+            # the second one is the applicant's awarded application of the decided call: the tracked project
+            tracked_project = (not first and not second and "tracked_project_application_id" not in self.ids
+                               and "decided_call_id" in self.ids)
+            if tracked_project:
+                call = next(c for c in calls if c.id == self.ids["decided_call_id"])
+                status, org, ours = S.AWARDED, self.applicant_org_ids[0], True
             application = self._application(call, org, status, ours)
             if first:
                 self.ids["application_id"] = application.id
+            if tracked_project:
+                self.ids["tracked_project_application_id"] = application.id
             if j % 200 == 199:
                 db.session.flush()
 
@@ -604,6 +620,77 @@ class DataSet:
                         scores=[Score(criterion_id=c, value=self.rng.choice(marks), comment="")
                                 for c in (criteria if submitted else criteria[:1])])
             db.session.flush()
+    def _add_projects(self, size: Size) -> None:
+        """The follow-up: every awarded (or running) application of a decided call gets its award and its
+        project (reports, tranches) through start_project, with reports in every state and payments
+        made; the tracked project ({project_id}, the applicant's, in the decided call) gets more approved
+        reports, payments and extensions as the data set grows; a policy plan ({plan_id}) has one action
+        linked to every decided call, so the progress report covers them all."""
+        import sqlalchemy as sa
+
+        from grants.applications.models import Application
+        from grants.applications.states import ApplicationStatus as S
+        from grants.awards.models import Decision, DecisionOutcome, Project
+        from grants.calls.models import Call
+        from grants.calls.states import CallStatus
+        from grants.extensions import db
+        from grants.reporting import operations as ops
+        from grants.reporting.models import Extension, PolicyAction, PolicyActionCall, PolicyPlan
+        from grants.reporting.states import PaymentStatus, ReportStatus
+
+        admin = db.session.get(_user_model(), self.user_ids["admin"])
+        decided = sa.select(Call.id).where(Call.status == CallStatus.DECIDED)
+        awarded = db.session.scalars(sa.select(Application).where(
+            Application.call_id.in_(decided), Application.status.in_([S.AWARDED, S.RUNNING]),
+            ~sa.exists().where(Project.application_id == Application.id)).order_by(Application.id)).all()
+        for n, app in enumerate(awarded):
+            if db.session.scalar(sa.select(Decision.id).where(Decision.application_id == app.id)) is None:
+                db.session.add(Decision(application_id=app.id, outcome=DecisionOutcome.AWARDED,
+                                        amount=app.requested_amount, decided_at=app.call.closes_at,
+                                        decided_by_id=admin.id))
+                db.session.flush()
+            project = ops.start_project(app, actor=admin)
+            if app.id == self.ids.get("tracked_project_application_id"):
+                self.ids["project_id"] = project.id
+            advance = project.payments[0]
+            if n % 3:
+                ops.approve_payment(advance, admin)
+                ops.mark_paid(advance, admin)
+            report = project.reports[-1]
+            report.narrative, report.bottlenecks = "Voortgang. " * 20, "Knelpunten en successen. " * 10
+            report.status = [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.CHANGES_REQUESTED,
+                             ReportStatus.APPROVED][n % 4]
+        project = db.session.get(Project, self.ids["project_id"])
+        # The tracked project grows: an extension (with its own reports and tranches) per step of the size.
+        wanted = 1 + min(3, size.applications // 20)  # at least one at every size: the page loads the deciders
+        while len(project.extensions) < wanted:
+            number = len(project.extensions) + 1
+            start, end = ops.rules.next_period(project.end_date, 12)
+            project.extensions.append(Extension(number=number, dossier=f"BENCH-V{number}", start_date=start,
+                                                end_date=end, previous_end_date=project.end_date,
+                                                amount=project.awarded_amount, budget_total=project.awarded_amount,
+                                                approved_by_id=admin.id))
+            ops._schedule_reports(project, number, start, end, ops.application_budgets(project.application))
+            ops._schedule_payments(project, number, project.awarded_amount, ops.today())
+            project.end_date = end
+            for payment in project.payments:
+                if payment.status == PaymentStatus.DUE:
+                    payment.status = PaymentStatus.PAID
+        db.session.flush()
+        plan = db.session.get(PolicyPlan, self.ids["plan_id"]) if "plan_id" in self.ids else None
+        if plan is None:
+            plan = PolicyPlan(title="Benchmarkplan", description="Het plan van de benchmark.")
+            plan.actions = [PolicyAction(position=1, number="1.1", title="Projectoproepen", ministers="Minister",
+                                         domains="KB", stakeholders="VVSG")]
+            db.session.add(plan)
+            db.session.flush()
+            self.ids["plan_id"] = plan.id
+        action = plan.actions[0]
+        linked = set(db.session.scalars(sa.select(PolicyActionCall.call_id)))
+        for call_id in db.session.scalars(decided):
+            if call_id not in linked:
+                action.call_links.append(PolicyActionCall(call_id=call_id))
+        db.session.flush()
 
     def _exclude_previous_round(self) -> None:
         """The busy call is the next round of the decided call: organisations funded in a decided call
@@ -650,6 +737,11 @@ def _add_events(application_id: int, events) -> None:
         db.session.add(AuditEvent(created_at=when, actor_id=actor, action=action,
                                   object_type=Application.__tablename__, object_id=application_id,
                                   changes={"status": [old.value if old else None, new.value]}, reason=reason))
+
+
+def _user_model():
+    from grants.accounts.models import User
+    return User
 
 
 def _memberships():

@@ -183,3 +183,84 @@ class Factory:
         db.session.add(conflict)
         db.session.flush()
         return conflict
+
+    # --- the follow-up -------------------------------------------------------------------------
+
+    def decision(self, app: Application, amount=None, *, outcome="awarded", confirm_kpis: bool = True, **kwargs):
+        """The award of `app` (Decision outcome 'awarded', the requested amount by default); the application
+        becomes AWARDED, and its planned KPI values are confirmed unless confirm_kpis=False."""
+        from grants.awards.models import Decision, DecisionOutcome
+        decision = Decision(application_id=app.id, outcome=DecisionOutcome(outcome),
+                            amount=(app.requested_amount if amount is None else Decimal(amount))
+                            if outcome == "awarded" else None, motivation=kwargs.pop("motivation", "Toegekend."),
+                            **kwargs)
+        db.session.add(decision)
+        if outcome == "awarded":
+            app.status = ApplicationStatus.AWARDED
+            if confirm_kpis:
+                for value in app.kpi_values:
+                    if value.confirmed_value is None:
+                        value.confirmed_value = value.planned_value
+        db.session.flush()
+        return decision
+
+    def project(self, app: Application | None = None, *, amount=None, start=None, actor=None, **app_overrides):
+        """A started project: an awarded application (made when not given) with its decision, reports and
+        payment tranches, through grants.reporting.operations.start_project."""
+        from grants.awards.models import Decision
+        from grants.reporting.operations import start_project
+        if app is None:
+            app = self.application(status=ApplicationStatus.ADMISSIBLE, **app_overrides)
+        if db.session.query(Decision).filter_by(application_id=app.id).first() is None:
+            self.decision(app, amount)
+        elif app.status != ApplicationStatus.AWARDED and app.status not in (ApplicationStatus.RUNNING,
+                                                                              ApplicationStatus.CLOSED):
+            app.status = ApplicationStatus.AWARDED
+        return start_project(app, actor=actor, start=start)
+
+    def report(self, project, *, kind="interim", status=None, narrative="Alles verloopt volgens plan.",
+               bottlenecks="Minder deelnemers in de zomer; sterke samenwerking met de scholen.", kpis=None,
+               spent=None, own=None, submitted_by=None, reviewed_by=None, review_comment=""):
+        """One of the project's scheduled reports (the first of `kind`), filled in and put in `status`
+        (draft, submitted, changes_requested, approved) without the operations' checks or mail.
+        kpis: {kpi_id: (value, motivation)}; spent: {category: amount}; own: own financial realised."""
+        from grants.reporting.models import KpiValue, ReportKind
+        from grants.reporting.states import ReportStatus
+        report = next(r for r in project.reports if r.kind == ReportKind(kind))
+        report.narrative, report.bottlenecks = narrative, bottlenecks
+        for kpi_id, (value, motivation) in (kpis or {}).items():
+            report.kpi_values.append(KpiValue(kpi_id=kpi_id, value=Decimal(value), motivation=motivation))
+        for line in report.cost_lines:
+            if spent is not None and line.category in spent:
+                line.spent = Decimal(spent[line.category])
+        if own is not None:
+            report.own_financial_realised = Decimal(own)
+            report.own_staff_realised = Decimal("0.00")
+        if status is not None:
+            status = ReportStatus(status)
+            now = utcnow()
+            if status != ReportStatus.DRAFT:
+                report.submitted_at, report.submitted_by_id = now, submitted_by.id if submitted_by else None
+            if status in (ReportStatus.APPROVED, ReportStatus.CHANGES_REQUESTED):
+                report.reviewed_at, report.reviewed_by_id = now, reviewed_by.id if reviewed_by else None
+                report.review_comment = review_comment
+            report.status = status
+        db.session.flush()
+        return report
+
+    def payment(self, project, *, kind="advance", status="due", amount=None, period=0):
+        """A payment row of the project (the scheduled one of this kind and period if any), set to `status`."""
+        from grants.reporting.models import Payment
+        from grants.reporting.states import PaymentKind, PaymentStatus
+        payment = next((p for p in project.payments if p.kind == PaymentKind(kind) and p.period == period), None)
+        if payment is None:
+            payment = Payment(period=period, position=len(project.payments) + 1, kind=PaymentKind(kind),
+                              label=PaymentKind(kind).label.capitalize(), amount=Decimal(amount or "1000.00"))
+            project.payments.append(payment)
+        if amount is not None:
+            payment.amount = Decimal(amount)
+        payment.status = PaymentStatus(status)
+        if payment.status in (PaymentStatus.PAID, PaymentStatus.RECLAIMED):
+            payment.paid_at = utcnow()
+        db.session.flush()
+        return payment

@@ -208,6 +208,14 @@ def test_pages_of_calls_and_applications_are_measured(bench):
     assert bench.auth_headers("admin", "t0k3n") == {}
 
 
+def test_pages_of_the_follow_up_are_measured(bench, built):
+    """The project page (for its organisation and for the agency), the reports list, the payment register and
+    the progress report are in PAGES; the data set has the project and the plan they show."""
+    paths = {path.split("?")[0] for _role, path in bench.PAGES.values()}
+    assert {"/projects/{project_id}", "/admin/reports", "/admin/payments", "/admin/progress-report"} <= paths
+    assert {"project_id", "plan_id"} <= set(built["ids"])
+
+
 def test_data_set_grows_where_the_pages_look(built):
     """More rows where an N+1 would show: the busy call's applications and exclusions, and the tracked
     application's budget lines, contributions, attachments and history grow from the small to the larger size."""

@@ -36,26 +36,37 @@ class Decision(db.Model):
     application = relationship("Application")
 
 
-class ProjectStatus(enum.StrEnum):
-    TO_START = "to_start"  # Op te starten
-    STARTED = "started"  # Opgestart
-    RUNNING = "running"  # Lopende
-    FINISHED = "finished"  # Afgerond
-
-
 class Project(db.Model):
-    """A funded application being carried out."""
+    """A published award being carried out: its dates, reports, payments and extensions.
+
+    Created once per awarded application by grants.reporting.operations.start_project. Its status
+    (Op te starten, Opgestart, Lopende, Afgerond) is not stored: it follows from the dates and the
+    reports (grants.reporting.rules.project_status), so it can never be out of date. `end_date` is
+    the end of the current period: an extension moves it.
+    """
 
     __tablename__ = "projects"
-    __table_args__ = (sa.UniqueConstraint("application_id", name="uq_projects_application_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", name="uq_projects_application_id"),
+        sa.CheckConstraint("end_date >= start_date", name="ends_after_start"),
+        sa.CheckConstraint("awarded_amount >= 0", name="awarded_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
-    status: Mapped[ProjectStatus] = mapped_column(enum_column(ProjectStatus, "project_status"),
-                                                  default=ProjectStatus.TO_START)
-    awarded_amount: Mapped[Decimal] = mapped_column(Money)
-    start_date: Mapped[date | None] = mapped_column(sa.Date)
-    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    awarded_amount: Mapped[Decimal] = mapped_column(Money)  # the initial award; extensions add their own
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
-    application = relationship("Application")
+    application = relationship("Application", lazy="joined", innerjoin=True)
+    reports = relationship("Report", back_populates="project", cascade="all, delete-orphan",
+                           order_by="[Report.period, Report.due_date, Report.id]")
+    payments = relationship("Payment", back_populates="project", cascade="all, delete-orphan",
+                            order_by="[Payment.period, Payment.position, Payment.id]")
+    extensions = relationship("Extension", back_populates="project", cascade="all, delete-orphan",
+                              order_by="Extension.number")
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} application={self.application_id}>"

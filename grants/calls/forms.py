@@ -293,7 +293,7 @@ class CallForm(FlaskForm):
             if only and name != only:
                 continue
             rows = getattr(self, name)
-            for _ in range(count):
+            for _blank in range(count):
                 if rows.max_entries and len(rows.entries) >= rows.max_entries:
                     break
                 positions = [r.form.position.data for r in rows.entries if r.form.position.data]

@@ -28,4 +28,6 @@ def seed_demo(echo: Callable[[str], None] = lambda _msg: None) -> dict[str, int]
     summary.update(seed_applications(echo))
     from .jury import seed_jury
     summary.update(seed_jury(echo))
+    from .reporting import seed_reporting
+    summary.update(seed_reporting(echo))
     return summary

@@ -73,6 +73,8 @@ def _population(factory, seed: int):
                     call_id=call.id, organisation_id=org.id,
                     status=rng.choice([PartnerStatus.INVITED, PartnerStatus.INVITED, PartnerStatus.DECLINED])))
             db.session.flush()
+        if status in (ApplicationStatus.AWARDED, ApplicationStatus.RUNNING, ApplicationStatus.CLOSED):
+            factory.project(app)  # the follow-up's predicates are about projects
     users = [AnonymousUserMixin()]
     users += [factory.user(role="admin"), factory.user(role="juror", organisations=[orgs[0]])]
     users += [factory.user(role="applicant", organisations=rng.sample(orgs, k)) for k in (0, 1, 1, 2, 3)]

@@ -1,0 +1,106 @@
+"""Read-only API: the projects of a call, with their status and money (attached to the api blueprint).
+
+GET /api/v1/projects?call=<id>&page=<n>: 50 projects a page, by organisation; `total` counts every
+project of the filter and `next` is the address of the next page (null on the last).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, g, jsonify, request, url_for
+
+from ..applications.models import Application
+from ..awards.models import Project
+from ..calls.models import Call
+from ..converters import int_arg
+from ..exports.api import bp, token_required
+from ..exports.openapi import AMOUNT, BAD_REQUEST, NOT_FOUND, UNAUTHORISED, register
+from ..extensions import db
+from ..money import api_amount
+from ..organisations.models import Organisation
+from . import queries
+from .rules import ProjectStatus
+
+PER_PAGE = 50
+
+
+def project_json(facts: queries.ProjectFacts) -> dict:
+    project = facts.project
+    return {
+        "id": project.id,
+        "application_id": project.application_id,
+        "organisation": project.application.organisation.name,
+        "status": facts.status.value,
+        "status_label": facts.status_label,
+        "awarded": api_amount(facts.figures.awarded),
+        "paid": api_amount(facts.figures.paid),
+        "due": api_amount(facts.figures.payable),
+        "reclaim": api_amount(facts.figures.reclaim_total),
+        "reports_due": len(facts.open_reports),
+        "reports_overdue": len(facts.overdue_reports),
+        "extensions": len(project.extensions),
+    }
+
+
+@bp.route("/projects")
+@token_required
+def projects_list():
+    call_id = int_arg("call", 0, minimum=1) if request.args.get("call") not in (None, "") else None
+    page = int_arg("page", 1)
+    if call_id is not None and db.session.get(Call, call_id) is None:
+        abort(404)
+    query = queries.projects_query(g.api_user).join(Application, Project.application_id == Application.id).join(
+        Organisation, Application.organisation_id == Organisation.id)
+    if call_id is not None:
+        query = query.where(Application.call_id == call_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.scalars(query.order_by(Organisation.name, Project.id).limit(PER_PAGE)
+                              .offset((page - 1) * PER_PAGE)).unique().all()
+    on = queries.today()
+    more = page * PER_PAGE < total
+    arguments = {"page": page + 1, **({"call": call_id} if call_id is not None else {})}
+    return jsonify({"items": [project_json(queries.facts(p, on)) for p in rows], "page": page, "per_page": PER_PAGE,
+                    "total": total, "next": url_for("api.projects_list", **arguments) if more else None})
+
+
+register(
+    paths={
+        "/projects": {"get": {
+            "summary": "Funded projects, optionally of one call, 50 a page",
+            "operationId": "listProjects",
+            "parameters": [
+                {"name": "call", "in": "query", "required": False, "description": "Only the projects of this call",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+                {"name": "page", "in": "query", "required": False, "description": "Page number, from 1",
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+            ],
+            "responses": {
+                "200": {"description": "The projects, by organisation", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ProjectList"}}}},
+                "400": BAD_REQUEST, "401": UNAUTHORISED, "404": NOT_FOUND}}},
+    },
+    schemas={
+        "Project": {
+            "type": "object",
+            "required": ["id", "application_id", "organisation", "status", "status_label", "awarded", "paid", "due",
+                         "reclaim", "reports_due", "reports_overdue", "extensions"],
+            "properties": {
+                "id": {"type": "integer"}, "application_id": {"type": "integer"},
+                "organisation": {"type": "string", "description": "The (lead) organisation that receives the money"},
+                "status": {"type": "string", "enum": [s.value for s in ProjectStatus]},
+                "status_label": {"type": "string", "description": "Op te starten, Opgestart, Lopende or Afgerond"},
+                "awarded": {**AMOUNT, "description": "The award plus its extensions"},
+                "paid": {**AMOUNT, "description": "Paid out so far"},
+                "due": {**AMOUNT, "description": "Due or approved, not paid yet"},
+                "reclaim": {**AMOUNT, "description": "Reclaimed or to be reclaimed from the organisation"},
+                "reports_due": {"type": "integer", "description": "Reports the organisation still owes"},
+                "reports_overdue": {"type": "integer", "description": "Of those, past their due date"},
+                "extensions": {"type": "integer"}}},
+        "ProjectList": {
+            "type": "object", "required": ["items", "page", "per_page", "total", "next"],
+            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}},
+                           "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                           "total": {"type": "integer"},
+                           "next": {"type": "string", "nullable": True,
+                                    "description": "The next page's address, null on the last page"}}},
+    },
+)
