@@ -4,7 +4,7 @@ from .applications.models import (  # noqa: F401
     Application, ApplicationKpi, Attachment, BudgetLine, Contribution, InformationRequest,
 )
 from .audit.models import AuditEvent  # noqa: F401
-from .awards.models import Decision, Project  # noqa: F401
+from .awards.models import Decision, DecisionMailTemplate, Project  # noqa: F401
 from .calls.models import CallExclusion, Call, CallKpi, Criterion, PaymentTranche  # noqa: F401
 from .jury.models import (  # noqa: F401
     Assignment, ConflictDeclaration, ConflictOfInterest, JuryAdvice, JuryReminder, Panel, Score, ScoreSheet,

@@ -19,6 +19,15 @@ class DecisionOutcome(enum.StrEnum):
 
 
 class Decision(db.Model):
+    """The agency's decision on one application: award (with an amount), reject or waitlist.
+
+    A decision is a draft until the call's awards are published (`published_at`, set for all of the
+    call's decisions at once); applicants see nothing of it before. `required_own_contribution` is
+    what the call's co-financing rule asks at the awarded amount (none after an accepted waiver).
+    When the admin decided past a failed check, `overridden_checks` lists the checks (ProblemCode
+    values) and `override_reason` says why; both appear in every export.
+    """
+
     __tablename__ = "decisions"
     __table_args__ = (
         sa.UniqueConstraint("application_id", name="uq_decisions_application_id"),
@@ -29,11 +38,40 @@ class Decision(db.Model):
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
     outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome, "decision_outcome"))
     amount: Mapped[Decimal | None] = mapped_column(Money)
+    required_own_contribution: Mapped[Decimal | None] = mapped_column(Money)
     motivation: Mapped[str] = mapped_column(sa.Text, default="")
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    overridden_checks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    overridden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     application = relationship("Application")
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+
+class DecisionMailTemplate(db.Model):
+    """The e-mail applicants get at publication, per outcome: the agency's default (call_id NULL) or a
+    call's own wording. Subject and body are Jinja templates over the decision's facts."""
+
+    __tablename__ = "decision_mail_templates"
+    __table_args__ = (sa.UniqueConstraint("call_id", "outcome", name="uq_decision_mail_templates_call_outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"))
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_column(DecisionOutcome, "decision_outcome"))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Project(db.Model):

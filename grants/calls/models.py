@@ -70,6 +70,12 @@ class Call(db.Model):
     jurors_see_other_scores: Mapped[bool] = mapped_column(default=False)
     # Follow-up: months after the project start when a report is due; the final report always.
     report_months: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Awards: the amount committed in the budget (vastgelegd), the call's award rules, the publication.
+    committed_amount: Mapped[Decimal | None] = mapped_column(Money)
+    one_award_per_organisation: Mapped[bool] = mapped_column(default=False)
+    partial_awards: Mapped[bool] = mapped_column(default=False)
+    awards_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    awards_published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # Rules are locked once an application is submitted; unlocking is an audited admin action.
     rules_unlocked_reason: Mapped[str | None] = mapped_column(sa.Text)
     rules_unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
