@@ -38,11 +38,13 @@ def _is_admin(user) -> bool:
 
 
 def capacity(user, project: Project) -> Capacity | None:
-    seen_as = application_access.capacity(user, project.application)
-    if seen_as is None:
-        return None
-    return {application_access.Capacity.ADMIN: Capacity.ADMIN, application_access.Capacity.LEAD: Capacity.OWNER,
-            application_access.Capacity.PARTNER: Capacity.PARTNER}[seen_as]
+    # Jurors and members of an organisation only invited into the partnership see no project.
+    return _FROM_APPLICATION.get(application_access.capacity(user, project.application))
+
+
+_FROM_APPLICATION = {application_access.Capacity.ADMIN: Capacity.ADMIN,
+                     application_access.Capacity.LEAD: Capacity.OWNER,
+                     application_access.Capacity.PARTNER: Capacity.PARTNER}
 
 
 def can_view(user, project: Project) -> bool:

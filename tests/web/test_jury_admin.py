@@ -16,7 +16,7 @@ from grants.extensions import db
 from grants.jury import operations
 from grants.jury.models import Assignment, ConflictOfInterest, ConflictSource, JuryReminder, Panel
 
-from .test_jury_support import browser_for, csrf, hidden, jury, text  # noqa: F401  (jury is a fixture)
+from tests.support.jury import browser_for, csrf, hidden, jury, text  # noqa: F401  (jury is a fixture)
 
 
 @pytest.fixture

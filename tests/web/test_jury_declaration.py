@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from grants.extensions import db
 from grants.jury.models import Assignment, ConflictDeclaration, ConflictOfInterest, ConflictSource
 
-from .test_jury_support import browser_for, csrf, jury, text  # noqa: F401  (jury is a fixture)
+from tests.support.jury import browser_for, csrf, jury, text  # noqa: F401  (jury is a fixture)
 
 
 def _fresh_juror(factory, jury, organisations=()):

@@ -13,7 +13,7 @@ from grants.extensions import db
 from grants.jury.models import AdviceOutcome, Assignment, JuryAdvice
 from tests.conftest import auth
 
-from .test_jury_support import browser_for, csrf, hidden, jury, text  # noqa: F401  (jury is a fixture)
+from tests.support.jury import browser_for, csrf, hidden, jury, text  # noqa: F401  (jury is a fixture)
 
 
 def _score(factory, jury, application, juror, relevance, feasibility, submitted=True):

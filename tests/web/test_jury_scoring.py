@@ -14,7 +14,7 @@ from grants.jury import operations
 from grants.jury.models import Assignment, Recommendation, ScoreSheet
 from grants.timeutil import utcnow
 
-from .test_jury_support import browser_for, csrf, jury, sheet_form, text  # noqa: F401  (jury is a fixture)
+from tests.support.jury import browser_for, csrf, jury, sheet_form, text  # noqa: F401  (jury is a fixture)
 
 AUTOSAVE = {"X-Requested-With": "fetch", "Accept": "application/json"}
 
