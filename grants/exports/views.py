@@ -22,8 +22,8 @@ from .writers import award_text_list, awards_csv, awards_xlsx
 bp = Blueprint("exports", __name__)
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
-TEXT_MIMETYPE = "text/plain; charset=utf-8"
+CSV_MIMETYPE = "text/csv"  # send_file adds "; charset=utf-8" to text types
+TEXT_MIMETYPE = "text/plain"
 
 
 def _managed_export(call_id: int) -> AwardExport:
