@@ -163,6 +163,8 @@ def test_published_awards_lose_the_draft_mark(seeded, admin):
     sheet = _book(response.data, data_only=True)[AWARDS_SHEET]
     assert sheet.max_row >= 11
     assert D(str(sheet.cell(row=11, column=8).value)) == D("568311.00")  # 9 awards, totals on row 11
+    labels = [sheet.cell(row=r, column=1).value for r in range(13, sheet.max_row + 1)]
+    assert labels == ["Budget van de oproep", "Nog beschikbaar in het budget", "Stand"]  # nothing committed
     assert sheet.cell(row=sheet.max_row, column=8).value == "gepubliceerd"
 
 
