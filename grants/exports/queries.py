@@ -31,6 +31,7 @@ from ..accounts.models import User
 from ..applications.models import Application, Contribution, ContributionKind
 from ..awards.models import Decision, DecisionOutcome
 from ..calls.models import Call, Criterion
+from ..converters import DB_INT_MAX
 from ..extensions import db
 from ..jury.access import conflict_pairs
 from ..jury.models import Assignment, Score, ScoreSheet
@@ -241,7 +242,10 @@ def score_rows(call_id: int, ranked_ids) -> list[ScoreRow]:
 
 
 def load_call(call_id: int) -> Call | None:
-    """The call by id (None when there is none); access is the caller's business (admins only)."""
+    """The call by id (None when there is none, also for an id no INTEGER column holds); access is the
+    caller's business (the command line is for admins)."""
+    if not 1 <= call_id <= DB_INT_MAX:
+        return None
     return db.session.get(Call, call_id)
 
 

@@ -429,6 +429,8 @@ def test_the_command_line_shows_a_progress_bar_on_large_calls(seeded, app, tmp_p
 
 @pytest.mark.parametrize("args, message", [
     (["export-awards", "99999", "-o", "out.xlsx"], "Er is geen oproep met nummer 99999."),
+    (["export-awards", "99999999999", "-o", "out.csv"], "Er is geen oproep met nummer 99999999999."),
+    (["export-awards", "-o", "out.csv", "--", "-1"], "Er is geen oproep met nummer -1."),
     (["export-awards", "1", "-o", "out.pdf"], "Onbekend bestandstype .pdf"),
     (["export-awards", "1", "-o", "out"], "Onbekend bestandstype (geen)"),
     (["export-awards", "abc", "-o", "out.xlsx"], "abc"),
