@@ -124,6 +124,8 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "reports_list": ("admin", "/admin/reports?view=all"),
     "payment_register": ("admin", "/admin/payments"),
     "progress_report": ("admin", "/admin/progress-report?plan={plan_id}"),
+    "award_export_xlsx": ("admin", "/admin/calls/{decided_call_id}/awards/export.xlsx"),
+    "api_call_awards": ("api", "/api/v1/calls/{decided_call_id}/awards"),
 }
 
 BENCH_PASSWORD = "Bench-wachtwoord-2026"
