@@ -399,6 +399,38 @@ def test_the_export_reads_a_fixed_number_of_queries_whatever_the_size(factory):
     assert large_count <= 16  # the jury's ranking (10), the awards, the applications, the conflicts (3), the scores
 
 
+def test_the_scores_sheet_leaves_out_what_the_ranking_leaves_out(factory):
+    """A conflicted juror's sheet and a draft sheet do not count for the ranking, so they are not in Scores;
+    a criterion left empty on a submitted sheet is a row without a score."""
+    call = factory.call()
+    fair, conflicted, slow = (factory.user(role="juror", name=n) for n in ("An Eerlijk", "Bert Belang", "Cor Traag"))
+    factory.jury(call, [fair, conflicted, slow])
+    app = factory.application(call, status=ApplicationStatus.ADMISSIBLE)
+    relevance, feasibility = call.criteria
+    factory.sheet(factory.assignment(app, fair), {relevance: 8})
+    factory.sheet(factory.assignment(app, conflicted), {relevance: 10, feasibility: 10})
+    factory.conflict(app, conflicted)
+    factory.sheet(factory.assignment(app, slow), {relevance: 1, feasibility: 1}, submitted=False)
+    db.session.commit()
+    scores = award_export(call).scores
+    assert [(s.juror, s.criterion, s.score) for s in scores] == [
+        ("An Eerlijk", "Relevantie", D("8.00")), ("An Eerlijk", "Haalbaarheid", None)]
+
+
+@pytest.mark.parametrize("checks, reason, expected", [
+    ([], None, ""),
+    (None, "   ", ""),
+    ([], "Op vraag van de minister.", "Motivering: Op vraag van de minister."),
+    (["envelope", "cofinancing"], "Budget aangevuld.",
+     "Afgeweken van: budget van de oproep, cofinanciering. Motivering: Budget aangevuld."),
+    (["above_maximum"], None, "Afgeweken van: boven het maximum."),
+    (["a_new_check"], "Reden.", "Afgeweken van: a_new_check. Motivering: Reden."),  # an unknown code is shown as is
+])
+def test_the_override_column_names_the_checks_and_the_reason(app, checks, reason, expected):
+    from grants.exports.queries import override_text
+    assert override_text(checks, reason) == expected
+
+
 # =========================================================================== the command line
 
 
