@@ -53,6 +53,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from . import mail  # noqa: F401  (delivery after commit)
     from .accounts.views import bp as accounts_bp, load_user
     from .exports.api import bp as api_bp
+    from .exports.views import bp as exports_bp
     from .reporting import api as _reporting_api  # noqa: F401  (its endpoints on the api blueprint)
     from .applications.views import bp as applications_bp
     from .audit.views import bp as audit_bp
@@ -71,7 +72,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .reporting import home as _follow_up_home  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp,
-                      reporting_bp, api_bp):
+                      reporting_bp, exports_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 

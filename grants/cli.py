@@ -93,6 +93,15 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{sent} reminders sent, {len(due) - sent} already sent by another run ({day.isoformat()}).")
 
 
+    @app.cli.command("export-awards")
+    @click.argument("call_id", type=int)
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+                  help="The file to write: .xlsx (three sheets) or .csv (the awards, for Dutch Excel).")
+    def export_awards_command(call_id, output):
+        """Write a call's award list (draft or published) to an XLSX or CSV file."""
+        _export_awards(call_id, output)
+
+
 def _create_user(email: str, role: str, password: str, name: str, organisation_code: str | None):
     """The user, or a ClickException with the reason (the caller's unit of work then rolls back)."""
     from .accounts.forms import MIN_PASSWORD
@@ -113,3 +122,47 @@ def _create_user(email: str, role: str, password: str, name: str, organisation_c
         return create_user(email=email, role=Role(role), name=name, password=password, organisation_ids=org_ids)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+# Above this many rows the export shows a progress bar (a smaller call is written in a blink).
+EXPORT_PROGRESS_FROM = 1000
+
+
+def _export_awards(call_id: int, output: str) -> None:
+    """The export behind `export-awards`; a ClickException (exit code 1) for an unknown call, an
+    unsupported extension or a file that cannot be written, before anything is written."""
+    from pathlib import Path
+
+    from .exports.queries import award_export, load_call
+    from .exports.writers import awards_csv, awards_xlsx
+
+    path = Path(output)
+    extension = path.suffix.lower()
+    if extension not in (".xlsx", ".csv"):
+        raise click.ClickException(_("Onbekend bestandstype %(extension)s: kies een bestand op .xlsx of .csv.",
+                                     extension=extension or _("(geen)")))
+    call = load_call(call_id)
+    if call is None:
+        raise click.ClickException(_("Er is geen oproep met nummer %(id)s.", id=call_id))
+    export = award_export(call)
+    rows = len(export.awards) + (len(export.applications) + len(export.scores) if extension == ".xlsx" else 0)
+    with click.progressbar(length=rows, label=_("Toekenningen exporteren"),
+                           hidden=rows < EXPORT_PROGRESS_FROM) as bar:
+        done = [0]
+
+        def progress(written: int) -> None:  # the writers report the rows written so far
+            bar.update(written - done[0])
+            done[0] = written
+
+        if extension == ".xlsx":
+            data = awards_xlsx(export.awards, export.applications, export.scores, call_title=export.call_title,
+                               progress_callback=progress, budget=export.budget)
+        else:
+            data = awards_csv(export.awards, progress_callback=progress)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(_("Kan %(path)s niet schrijven: %(reason)s", path=str(path),
+                                     reason=exc.strerror or str(exc))) from exc
+    state = "published" if export.published else "draft, not published"
+    click.echo(f"{len(export.awards)} awards ({state}), total {export.total_awarded:.2f} EUR, written to {path}.")

@@ -64,7 +64,13 @@ other jurors among the users, three per application, declarations, a few declare
 sheets with their scores (submitted, drafts, not started), growing with the call. To measure data a
 page needs that is not built yet, extend DataSet (and ScaleData). Timings are for reading, never for
 pass/fail tests. `ranking_10k_ms` (both reports) is grants.jury.ranking.bench_ranking(): building the
-ranking of 10,000 applications scored by 5 jurors on 6 criteria, in milliseconds.
+ranking of 10,000 applications scored by 5 jurors on 6 criteria, in milliseconds. `export_10k_s` and
+`export_raw_10k_s` (both reports, measured one after the other in the same run) are
+grants.exports.writers.bench_export(): the award workbook with 10,000 applications on its sheet "Alle
+aanvragen", written by the product's code (grants.exports.writers.awards_xlsx, through pandas and
+xlsxwriter, with the injection guard, number formats, widths, frozen header and autofilter), and the
+same cells written with plain xlsxwriter write_row, in seconds: their ratio is what the product's
+layer costs over the library.
 """
 from __future__ import annotations
 
@@ -118,6 +124,8 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "reports_list": ("admin", "/admin/reports?view=all"),
     "payment_register": ("admin", "/admin/payments"),
     "progress_report": ("admin", "/admin/progress-report?plan={plan_id}"),
+    "award_export_xlsx": ("admin", "/admin/calls/{decided_call_id}/awards/export.xlsx"),
+    "api_call_awards": ("api", "/api/v1/calls/{decided_call_id}/awards"),
 }
 
 BENCH_PASSWORD = "Bench-wachtwoord-2026"
@@ -1600,6 +1608,7 @@ def _scale_report(args, database_url: str, names: list[str]) -> dict:
                        "min_requests": min(SCALE_MIN_REQUESTS, requests), "budget_s_per_page": budget_s,
                        "statistic": "median", "unit": "ms"},
             "dataset": facts["dataset"], "scale": facts["scale"], "ranking_10k_ms": _ranking_ms(),
+            **_export_seconds(),
             # Linux reports ru_maxrss in kB; the peak includes building the data set.
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
@@ -1657,7 +1666,8 @@ def _load_report(args, database_url: str, pages: dict, wrk: str, tmp: Path) -> d
     return {"database": facts["database"], "database_version": facts["database_version"], "server": server_info,
             "client": client, "floor_rps": floor["rps"], "floor_latency_ms": floor["latency_ms"],
             "floor_worker_rss_mb": floor_rss, "worker_rss_mb": rss, "schema": facts["schema"],
-            "dataset": facts["dataset"], "quick": args.quick, "pages": results, "ranking_10k_ms": _ranking_ms()}
+            "dataset": facts["dataset"], "quick": args.quick, "pages": results, "ranking_10k_ms": _ranking_ms(),
+            **_export_seconds()}
 
 
 def _ranking_ms() -> float:
@@ -1667,6 +1677,17 @@ def _ranking_ms() -> float:
     milliseconds = round(bench_ranking(10_000, jurors=5, criteria=6), 1)
     log(f"ranking_10k_ms: {milliseconds}")
     return milliseconds
+
+
+def _export_seconds() -> dict:
+    """The award workbook of 10,000 applications through the product's writer, and the same cells through
+    plain xlsxwriter, in the same run (grants.exports.writers.bench_export)."""
+    from grants.exports.writers import bench_export
+    log("award export of 10,000 applications (product and plain xlsxwriter)")
+    product, raw = bench_export(10_000)
+    seconds = {"export_10k_s": round(product, 3), "export_raw_10k_s": round(raw, 3)}
+    log(f"export_10k_s: {seconds['export_10k_s']}, export_raw_10k_s: {seconds['export_raw_10k_s']}")
+    return seconds
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -70,3 +70,4 @@ def organisations():
 # Each part adds its endpoints to this blueprint from its own api module.
 from ..calls import api as _calls_api  # noqa: E402,F401
 from ..applications import api as _applications_api  # noqa: E402,F401
+from . import award_api as _award_api  # noqa: E402,F401

@@ -11,6 +11,7 @@ BAD_REQUEST = {"$ref": "#/components/responses/BadRequest"}
 ORGANISATIONS_PER_PAGE = 500
 CALLS_PER_PAGE = 100
 APPLICATIONS_PER_PAGE = 100
+AWARDS_PER_PAGE = 500  # a call's awards: tens, so nearly always one page
 UNAUTHORISED = {"$ref": "#/components/responses/Unauthorised"}
 NOT_FOUND = {"$ref": "#/components/responses/NotFound"}
 

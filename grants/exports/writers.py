@@ -1,7 +1,9 @@
 """The award list files: plain rows in, bytes (or text) out.
 
 - `awards_xlsx`: a workbook with three sheets, `Toekenningen` (the awards, with a totals row
-  of =SUM formulas), `Alle aanvragen` and `Scores`; written through pandas and xlsxwriter.
+  of =SUM formulas, and under it, when given, the call's budget: envelope, committed budget and
+  what each leaves beside the awards, as formulas), `Alle aanvragen` and `Scores`; written
+  through pandas and xlsxwriter.
   Amounts are numbers in a euro format, dates are Excel dates in Brussels time, the header
   row is frozen and filterable.
 - `awards_csv`: the awards for Dutch-language Excel: UTF-8 with BOM, semicolons, decimal
@@ -37,6 +39,7 @@ __all__ = [
     "SCORES_SHEET",
     "ApplicationRow",
     "AwardRow",
+    "BudgetSummary",
     "ScoreRow",
     "award_text_list",
     "awards_csv",
@@ -89,6 +92,15 @@ class AwardRow:
     rank: int | None = None
     override: str = ""  # the admin's reason where the award was pushed through despite a problem
     place: str = ""  # the municipality name, for "Organisation – Place" in the text list
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """The call's figures under the awards' totals row (sheet Toekenningen)."""
+
+    envelope: Decimal
+    committed: Decimal | None = None  # the amount committed in the budget (vastgelegd), if recorded
+    published: bool = True  # False: some awards are still drafts, and the sheet says so
 
 
 @dataclass(frozen=True)
@@ -222,9 +234,10 @@ def _header_footer_text(text: str) -> str:
 
 def awards_xlsx(award_rows: Sequence[AwardRow], application_rows: Sequence[ApplicationRow],
                 score_rows: Sequence[ScoreRow], *, call_title: str,
-                progress_callback: ProgressCallback | None = None) -> bytes:
+                progress_callback: ProgressCallback | None = None, budget: BudgetSummary | None = None) -> bytes:
     """The award workbook of one call. `progress_callback(n)` gets the number of data rows written
-    so far over all sheets (the total is the three lengths together)."""
+    so far over all sheets (the total is the three lengths together). With `budget`, the call's
+    figures follow the totals row (see `_write_budget`)."""
     buffer = io.BytesIO()
     options = {
         # a text is a text: no formulas, links or numbers made out of what an applicant typed
@@ -242,9 +255,12 @@ def awards_xlsx(award_rows: Sequence[AwardRow], application_rows: Sequence[Appli
                                              "valign": "top"})
         formats["total_label"] = book.add_format({"bold": True, "top": 1})
         formats["total_money"] = book.add_format({"bold": True, "top": 1, "num_format": EURO_FORMAT})
+        formats["budget_label"] = book.add_format({"italic": True})
 
         sheet, _ = _write_sheet(writer, AWARDS_SHEET, award_rows, _AWARD_COLUMNS, formats, progress)
         _write_totals(sheet, award_rows, formats)
+        if budget is not None:
+            _write_budget(sheet, award_rows, budget, formats)
         for name, rows, columns in ((APPLICATIONS_SHEET, application_rows, _APPLICATION_COLUMNS),
                                     (SCORES_SHEET, score_rows, _SCORE_COLUMNS)):
             _write_sheet(writer, name, rows, columns, formats, progress)
@@ -272,6 +288,48 @@ def _write_totals(sheet, award_rows: Sequence[AwardRow], formats: dict) -> None:
                                 total)
         else:
             sheet.write_number(total_row, index, 0, formats["total_money"])
+
+
+_AWARDED_COLUMN = next(i for i, (_h, attr, _k) in enumerate(_AWARD_COLUMNS) if attr == "awarded")
+
+
+def _write_budget(sheet, award_rows: Sequence[AwardRow], budget: BudgetSummary, formats: dict) -> None:
+    """One blank row under the totals, then the call's figures in the awarded column:
+
+        Budget van de oproep                 envelope
+        Nog beschikbaar in het budget        =envelope - total awarded
+        Vastgelegd budget                    committed          (only when recorded)
+        Verschil vastgelegd - toegekend      =committed - total awarded
+        Stand                                gepubliceerd / ontwerp: nog niet gepubliceerd
+
+    The differences are formulas over the cells above them (with their value cached), so a change
+    typed into the sheet carries through, and a mismatch such as the 182.00 of counter-voices 2017
+    is in the file the minister receives.
+    """
+    letter = xl_col_to_name(_AWARDED_COLUMN)
+    total_cell = f"{letter}{len(award_rows) + 2}"  # the totals row, 1-based
+    total = sum((r.awarded for r in award_rows), Decimal("0.00"))
+    row = len(award_rows) + 3  # 0-based: a blank row after the totals row
+
+    def line(label: str, value: Decimal | None = None, formula: str | None = None, text: str | None = None):
+        nonlocal row
+        sheet.write_string(row, 0, label, formats["budget_label"])
+        if formula is not None:
+            sheet.write_formula(row, _AWARDED_COLUMN, formula, formats[_MONEY], value)
+        elif text is not None:
+            sheet.write_string(row, _AWARDED_COLUMN, text)
+        else:
+            sheet.write_number(row, _AWARDED_COLUMN, value, formats[_MONEY])
+        row += 1
+        return f"{letter}{row}"  # the 1-based reference of the line just written
+
+    envelope_cell = line("Budget van de oproep", budget.envelope)
+    line("Nog beschikbaar in het budget", budget.envelope - total, formula=f"={envelope_cell}-{total_cell}")
+    if budget.committed is not None:
+        committed_cell = line("Vastgelegd budget", budget.committed)
+        line("Verschil vastgelegd - toegekend", budget.committed - total,
+             formula=f"={committed_cell}-{total_cell}")
+    line("Stand", text="gepubliceerd" if budget.published else "ontwerp: nog niet gepubliceerd")
 
 
 # --------------------------------------------------------------------------- CSV

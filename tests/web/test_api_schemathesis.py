@@ -31,6 +31,10 @@ def api_data(app, factory):
     call = factory.call(status=CallStatus.PUBLISHED)
     factory.call(status=CallStatus.DRAFT, title="Ontwerp")
     complete_application(call, gent, status=ApplicationStatus.DRAFT)
+    # an award with an override, so the awards list answers with an item of every field
+    awarded = factory.application(call, factory.organisation("Aalst", refnis="41002"),
+                                  status=ApplicationStatus.ADMISSIBLE)
+    factory.decision(awarded, amount="12500.50", overridden_checks=["envelope"], override_reason="Aangevuld.")
     db.session.commit()
 
 
