@@ -69,6 +69,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .accounts import history as _account_history  # noqa: F401  (the parts' words for their history)
     from .applications import history as _application_history  # noqa: F401
     from .calls import history as _call_history  # noqa: F401
+    from .jury import history as _jury_history  # noqa: F401
+    from .reporting import history as _follow_up_history  # noqa: F401
     from .reporting import home as _follow_up_home  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp,

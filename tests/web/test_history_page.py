@@ -130,3 +130,15 @@ def test_history_in_english(admin, factory):
     assert "History of call Tegengeluiden 2027" in text
     assert "Ann Dossierbeheerder (agency) published the call" in text
     assert "published" in text and "draft" in text and "gepubliceerd" not in text
+
+
+def test_every_action_the_code_records_has_its_sentence():
+    """Each action the operations record (an "<object>.<verb>" literal in an operations module) has a
+    sentence on the history page."""
+    import pathlib
+    actions = re.compile(r'"((?:application|call|jury|user|organisation|project|report|payment|plan)\.[a-z_]+)"')
+    found = set()
+    for path in pathlib.Path("grants").rglob("operations.py"):
+        found.update(actions.findall(path.read_text(encoding="utf-8")))
+    assert len(found) > 40
+    assert sorted(found - set(registered_actions())) == []
