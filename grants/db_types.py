@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from .money import to_cents
+from .timeutil import utcnow
 
 
 class Money(TypeDecorator):
@@ -52,3 +54,20 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class StoredFileColumns:
+    """The columns of an uploaded file kept in UPLOAD_DIR (grants.applications.storage): the name the
+    user gave it, the random name it is stored under, its checked type, size and hash, and who
+    uploaded it when. Attachments of applications and of reports share them."""
+
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def uploaded_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..calls.rules import WaiverStatus
-from ..db_types import Money, UTCDateTime, enum_column
+from ..db_types import Money, StoredFileColumns, UTCDateTime, enum_column
 from ..extensions import db
 from ..i18n import lazy_gettext
 from ..timeutil import utcnow
@@ -224,7 +224,7 @@ ATTACHMENT_KIND_LABELS = {
 }
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileColumns, db.Model):
     __tablename__ = "attachments"
     __table_args__ = (sa.UniqueConstraint("stored_name", name="uq_attachments_stored_name"),)
 
@@ -232,13 +232,6 @@ class Attachment(db.Model):
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[AttachmentKind] = mapped_column(enum_column(AttachmentKind, "attachment_kind"),
                                                  default=AttachmentKind.GENERAL)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64))
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int] = mapped_column()
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     application = relationship("Application", back_populates="attachments")
 

@@ -24,7 +24,7 @@ from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..organisations.states import PartnerStatus
 from ..timeutil import format_local, to_local, utcnow
-from ..unit_of_work import after_commit, after_rollback
+from ..unit_of_work import after_commit
 from . import sections as sec
 from .models import Application, Attachment, AttachmentKind, InformationRequest
 from .queries import checklist_for, existing_application_counts
@@ -417,15 +417,10 @@ class UploadRefused(ApplicationError):
 
 
 def _store(upload: Upload) -> StoredFile:
-    """Check and store the file; it is removed again if the transaction does not commit."""
     try:
-        stored = storage.save_upload(upload.stream, upload.filename, upload_dir=upload_dir(),
-                                     max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"])
+        return storage.store_in_transaction(upload)
     except storage.UploadError as exc:
         raise UploadRefused(str(exc)) from exc
-    directory = upload_dir()
-    after_rollback(lambda: storage.remove(directory, stored.stored_name))
-    return stored
 
 
 def _check_quota(app: Application, adding: int | None) -> None:
@@ -707,4 +702,4 @@ def decide_waiver(app: Application, accepted: bool, reason: str, actor) -> Appli
 
 
 def upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
+    return storage.configured_upload_dir()

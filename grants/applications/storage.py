@@ -371,3 +371,40 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} kB".replace(".", ",")
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+# --------------------------------------------------------------------------- in the app
+
+
+def configured_upload_dir() -> str:
+    from flask import current_app
+    return current_app.config["UPLOAD_DIR"]
+
+
+def store_in_transaction(upload: Upload) -> StoredFile:
+    """Check and store an upload in the configured folder; the file is removed again if the
+    transaction does not commit. Raises UploadError with the message for the file field."""
+    from flask import current_app
+
+    from ..unit_of_work import after_rollback
+    directory = configured_upload_dir()
+    stored = save_upload(upload.stream, upload.filename, upload_dir=directory,
+                         max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"])
+    after_rollback(lambda: remove(directory, stored.stored_name))
+    return stored
+
+
+def send_stored(attachment):
+    """The download of a stored attachment (anything with stored_name, content_type, original_name):
+    always as a file to save, never cached; 404 when the file is gone."""
+    from flask import abort, send_file
+    try:
+        path = path_for(configured_upload_dir(), attachment.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0, conditional=False)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

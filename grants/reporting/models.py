@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import Money, UTCDateTime, enum_column
+from ..db_types import Money, StoredFileColumns, UTCDateTime, enum_column
 from ..extensions import db
 from ..i18n import _
 from ..timeutil import utcnow
@@ -145,19 +145,12 @@ class ReportCostLine(db.Model):
     report = relationship("Report", back_populates="cost_lines")
 
 
-class ReportAttachment(db.Model):
+class ReportAttachment(StoredFileColumns, db.Model):
     __tablename__ = "report_attachments"
     __table_args__ = (sa.UniqueConstraint("stored_name", name="uq_report_attachments_stored_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    stored_name: Mapped[str] = mapped_column(sa.String(64))
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int] = mapped_column()
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     report = relationship("Report", back_populates="attachments")
 

@@ -38,7 +38,7 @@ from ..links import base_url, external_url
 from ..mail_templates import queue_template_mail
 from ..money import format_eur
 from ..timeutil import to_local, utcnow
-from ..unit_of_work import after_commit, after_rollback
+from ..unit_of_work import after_commit
 from . import rules
 from .figures import category_budgets, kpi_targets, scaled_budgets
 from .models import (
@@ -399,18 +399,14 @@ def save_report_section(report: Report, section: str, values: Any, actor, *, loa
 
 
 def upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
+    return storage.configured_upload_dir()
 
 
 def _store(upload: Upload) -> StoredFile:
     try:
-        stored = storage.save_upload(upload.stream, upload.filename, upload_dir=upload_dir(),
-                                     max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"])
+        return storage.store_in_transaction(upload)
     except storage.UploadError as exc:
         raise UploadRefused(str(exc)) from exc
-    directory = upload_dir()
-    after_rollback(lambda: storage.remove(directory, stored.stored_name))
-    return stored
 
 
 def upload_report_attachment(report: Report, upload: Upload, actor) -> ReportAttachment:

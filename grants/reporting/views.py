@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.models import Role
@@ -242,16 +242,7 @@ def _attachment(report, attachment_id: int):
 def download_attachment(project_id: int, report_id: int, attachment_id: int):
     project = _load(project_id)
     attachment = _attachment(_report(project, report_id), attachment_id)
-    try:
-        path = storage.path_for(ops.upload_dir(), attachment.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0, conditional=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_stored(attachment)
 
 
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/attachments/<int:attachment_id>/delete",

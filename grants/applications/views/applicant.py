@@ -2,7 +2,7 @@
 and the read-only views (overview, print, receipt) that partners and the agency share."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...accounts.models import Role
@@ -339,16 +339,7 @@ def _attachment_of(app: Application, attachment_id: int):
 def download_attachment(application_id: int, attachment_id: int):
     app = load(application_id)
     attachment = _attachment_of(app, attachment_id)
-    try:
-        path = storage.path_for(ops.upload_dir(), attachment.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0, conditional=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_stored(attachment)
 
 
 @bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
