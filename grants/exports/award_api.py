@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, jsonify
+from flask import jsonify
 
 from ..calls.models import Call
 from ..extensions import db
@@ -49,9 +49,7 @@ def award_json(award: ApiAward) -> dict:
 @bp.route("/calls/<int:call_id>/awards")
 @token_required
 def call_awards_list(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
+    call = db.get_or_404(Call, call_id)
     found = call_awards(call)
     page = page_of(requested_page(), AWARDS_PER_PAGE, len(found.awards))
     items = found.awards[page.offset:page.offset + page.size]  # a call has tens of awards: sliced, not paged in SQL

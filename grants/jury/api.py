@@ -3,7 +3,7 @@ the ranking of a call and its conflicts of interest."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, jsonify
+from flask import jsonify
 
 from ..accounts.models import User
 from ..applications.models import Application
@@ -51,9 +51,7 @@ def ranking_item(row, advice) -> dict:
 @bp.route("/calls/<int:call_id>/ranking")
 @token_required
 def call_ranking(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
+    call = db.get_or_404(Call, call_id)
     view = queries.call_ranking(call)
     result = view.ranking
     return jsonify({
@@ -70,9 +68,7 @@ def call_ranking(call_id: int):
 @bp.route("/calls/<int:call_id>/conflicts")
 @token_required
 def call_conflicts(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
+    call = db.get_or_404(Call, call_id)
     rows = access.conflict_rows(call.id)
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({r.juror_id for r in rows})))}
     numbers = dict(db.session.execute(sa.select(Application.id, Application.dossier_number).where(

@@ -460,9 +460,7 @@ def projects_index():
 @bp.route("/admin/calls/<int:call_id>/projects")
 @admin_only
 def call_projects(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
+    call = db.get_or_404(Call, call_id)
     projects = queries.projects_of_call(call.id, current_user)
     on = ops.today()
     return render_template("reporting/call_projects.html", call=call, rows=[queries.facts(p, on) for p in projects],
@@ -472,9 +470,7 @@ def call_projects(call_id: int):
 @bp.route("/admin/calls/<int:call_id>/projects/start", methods=["POST"])
 @admin_only
 def start_call_projects(call_id: int):
-    call = db.session.get(Call, call_id)
-    if call is None:
-        abort(404)
+    call = db.get_or_404(Call, call_id)
     from flask_wtf import FlaskForm
     if not FlaskForm().validate_on_submit():
         abort(400)
