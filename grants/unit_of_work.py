@@ -126,6 +126,7 @@ def _stale(flashes: list | None) -> Response:
 
 
 def register_request_boundary(app: Flask) -> None:
+    app.wsgi_app = CloseBeforeAnswering(app.wsgi_app)
     @app.before_request
     def _remember_flashes() -> None:
         g.grants_flashes_before = list(session["_flashes"]) if "_flashes" in session else None
@@ -151,6 +152,25 @@ def register_request_boundary(app: Flask) -> None:
         if ids:
             response.call_on_close(_deliver_later(app, ids))
         return response
+
+
+class CloseBeforeAnswering:
+    """WSGI middleware for Werkzeug's development server only: it skips the response's close() (and
+    with it the mail sent after the response) when the client resets the connection early, so there
+    the body is built and closed before it is handed over. Other servers (gunicorn) pass through."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        body = self.wsgi_app(environ, start_response)
+        if not str(environ.get("SERVER_SOFTWARE", "")).startswith("Werkzeug/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
 
 
 def _deliver_later(app: Flask, ids: list[int]) -> Callable[[], None]:
