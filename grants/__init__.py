@@ -71,6 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .calls import history as _call_history  # noqa: F401
     from .awards import history as _award_history  # noqa: F401
     from .reporting import home as _follow_up_home  # noqa: F401
+    from .awards import home as _awards_home  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp,
                       reporting_bp, awards_bp, api_bp):
