@@ -41,8 +41,9 @@ def capacity(user, project: Project) -> Capacity | None:
     seen_as = application_access.capacity(user, project.application)
     if seen_as is None:
         return None
+    # an invited (not yet confirmed) partner or a juror sees nothing of the project
     return {application_access.Capacity.ADMIN: Capacity.ADMIN, application_access.Capacity.LEAD: Capacity.OWNER,
-            application_access.Capacity.PARTNER: Capacity.PARTNER}[seen_as]
+            application_access.Capacity.PARTNER: Capacity.PARTNER}.get(seen_as)
 
 
 def can_view(user, project: Project) -> bool:
