@@ -29,7 +29,7 @@ from ..applications.states import ApplicationStatus, can_transition
 from ..audit.operations import diff, record
 from ..calls.models import Call
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, lazy_gettext
 from ..links import external_url
 from ..mail import queue_mail
 from ..mail_templates import SUBJECT_MAX, in_language, unique_addresses
@@ -52,6 +52,26 @@ FIELD_OF_PROBLEM = {rules.ProblemCode.STATUS: "outcome", rules.ProblemCode.NOT_P
                     rules.ProblemCode.COFINANCING: "amount", rules.ProblemCode.ENVELOPE: "amount",
                     rules.ProblemCode.ONE_PER_ORGANISATION: "outcome"}
 MOTIVATION_MAX = 10_000
+# What each check is called where an override is shown (the awards page, the history).
+CHECK_LABELS = {
+    rules.ProblemCode.STATUS: lazy_gettext("status van de aanvraag"),
+    rules.ProblemCode.NOT_POSITIVE: lazy_gettext("bedrag groter dan nul"),
+    rules.ProblemCode.ABOVE_REQUESTED: lazy_gettext("hoogstens het gevraagde bedrag"),
+    rules.ProblemCode.ABOVE_MAXIMUM: lazy_gettext("maximum van de oproep"),
+    rules.ProblemCode.COFINANCING: lazy_gettext("cofinanciering"),
+    rules.ProblemCode.ENVELOPE: lazy_gettext("budget van de oproep"),
+    rules.ProblemCode.ONE_PER_ORGANISATION: lazy_gettext("één toekenning per organisatie"),
+}
+
+
+def check_labels(codes) -> list[str]:
+    labels = []
+    for code in codes or ():
+        try:
+            labels.append(str(CHECK_LABELS[rules.ProblemCode(code)]))
+        except ValueError:
+            labels.append(str(code))
+    return labels
 
 
 class AwardsError(ValueError):
@@ -449,23 +469,21 @@ def _recipients(app: Application) -> list[str]:
 
 
 def publication_problems(call: Call) -> list[str]:
-    """Why the call's decisions cannot be published yet (empty: they can)."""
+    """Why the call's decisions cannot be published yet (empty: they can): every award's checks again,
+    against today's figures, in the few queries of the awards page."""
+    from .queries import call_decisions
     if call.awards_published_at is not None:
         return [_("De beslissingen van deze oproep zijn al gepubliceerd.")]
-    decisions = db.session.scalars(sa.select(Decision).join(Application, Application.id == Decision.application_id)
-                                   .where(Application.call_id == call.id)
-                                   .order_by(Application.dossier_number)).all()
-    if not decisions:
+    rows = [r for r in call_decisions(call).rows if r.decision is not None]
+    if not rows:
         return [_("Er zijn nog geen beslissingen om te publiceren.")]
     problems = []
-    for decision in decisions:
-        app = decision.application
-        refusal = _outcome_refusal(app, decision.outcome)
+    for row in rows:
+        refusal = _outcome_refusal(row.application, row.decision.outcome)
         if refusal:
-            problems.append(f"{app.dossier_number}: {refusal}")
+            problems.append(f"{row.application.dossier_number}: {refusal}")
             continue
-        for problem in open_problems(decision):
-            problems.append(f"{app.dossier_number}: {problem.message}")
+        problems.extend(f"{row.application.dossier_number}: {p.message}" for p in row.problems)
     return problems
 
 
@@ -521,7 +539,7 @@ def publish_awards(call: Call, actor) -> PublishResult:
 
 
 __all__ = [
-    "AcceptResult", "AwardsError", "DEFAULT_MAILS", "DecisionData", "MAIL_VARIABLES", "PublishResult",
+    "AcceptResult", "AwardsError", "CHECK_LABELS", "check_labels", "DEFAULT_MAILS", "DecisionData", "MAIL_VARIABLES", "PublishResult",
     "accept_proposal", "award_terms", "awarded_application", "check_decision", "decide", "decision_of",
     "mail_template_for", "open_problems", "other_awards", "publication_problems", "publish_awards",
     "render_decision_mail", "save_mail_template", "set_committed_amount", "template_problem",

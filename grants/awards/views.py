@@ -72,6 +72,11 @@ def export_links(call: Call) -> list[tuple[str, str]]:
     return links
 
 
+@bp.app_template_filter("check_labels")
+def check_labels_filter(codes) -> str:
+    return ", ".join(ops.check_labels(codes))
+
+
 @bp.app_template_global()
 def visible_decision(app: Application) -> Decision | None:
     """The decision on `app` the current user may see: admins also a draft, applicants only a published one."""

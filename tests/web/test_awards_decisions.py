@@ -124,6 +124,10 @@ def test_above_the_maximum_blocks_until_overridden_with_a_reason(admin, factory)
     assert event.reason == "Uitzonderlijk sterk; minister akkoord."
     page = admin.get(f"/admin/calls/{call.id}/awards").get_data(as_text=True)
     assert "Uitzonderlijk sterk; minister akkoord." in page
+    assert "afgeweken: maximum van de oproep" in page
+    # the override covers the check: the award does not hold up the publication
+    from grants.awards.operations import publication_problems
+    assert publication_problems(db.session.get(type(call), call.id)) == []
 
 
 def test_the_per_year_maximum(admin, factory):
