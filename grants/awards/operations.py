@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 import sqlalchemy as sa
 from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy.exc import IntegrityError
 
 from ..applications.models import Application, ApplicationKpi, ContributionKind
 from ..applications.rules import duration_months
@@ -260,7 +261,14 @@ def decide(app: Application, data: DecisionData, actor, *, loaded_version: int |
         decision.required_own_contribution = None
         decision.overridden_checks, decision.override_reason, decision.overridden_by_id = [], None, None
     if existing is None:
-        db.session.add(decision)
+        try:
+            with db.session.begin_nested():
+                db.session.add(decision)
+                db.session.flush()
+        except IntegrityError:
+            # another admin recorded the first decision on this application at the same moment
+            raise AwardsError(_("Iemand anders legde tegelijk een beslissing over deze aanvraag vast. Er is niets "
+                                "overschreven; bekijk ze opnieuw."), field="conflict") from None
     db.session.flush()
     changes = diff(before, _snapshot(decision))
     changes.update(kpi_changes)
@@ -290,6 +298,8 @@ def accept_proposal(call: Call, proposal: rules.Proposal, actor) -> AcceptResult
     decided = set(db.session.scalars(sa.select(Decision.application_id).where(
         Decision.application_id.in_(list(apps)))))
     now = current_time()
+    # Touching the call raises its version: a second accept at the same moment becomes the conflict page.
+    call.updated_at = now
     created, kept = [], []
     for row in proposal.rows:
         app = apps.get(row.application_id)

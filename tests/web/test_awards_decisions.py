@@ -268,3 +268,16 @@ def test_others_get_404_on_the_agency_pages(logged_in, factory, role):
         assert browser.get(url).status_code == 404, url
     response = browser.post(f"/admin/calls/{app.call_id}/awards/publish", {})
     assert response.status_code == 404
+
+
+def test_two_first_decisions_at_the_same_moment_give_the_conflict_message(admin, factory, monkeypatch):
+    app = factory.application(status=ApplicationStatus.ADMISSIBLE)
+    db.session.commit()
+    assert _decide(admin, app, amount="30000").status_code == 302
+    # the second admin loaded the form before the first decision existed
+    from grants.awards import operations
+    monkeypatch.setattr(operations, "decision_of", lambda _app: None)
+    response = _decide(admin, app, amount="20000")
+    assert response.status_code == 409
+    assert "tegelijk" in response.get_data(as_text=True)
+    assert _decision(app).amount == D("30000.00")
