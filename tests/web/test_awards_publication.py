@@ -176,3 +176,15 @@ def test_the_call_can_have_its_own_mail_per_outcome(setting, browser, factory, s
     rejected = [m for m in mails if m["to"][0] == "aanvrager1@org.demo"][0]
     assert rejected["subject"] == f"Helaas {apps[1].dossier_number}"
     assert rejected["body"].startswith(f"Geachte {apps[1].organisation.name}, {MOTIVATIONS['rejected']}")
+
+
+def test_the_admin_sees_the_draft_on_the_application_page_and_the_call_links_the_awards(setting, browser, factory):
+    call, apps = setting["call"], setting["apps"]
+    admin = factory.user(role="admin")
+    db.session.commit()
+    browser.logout()
+    browser.login(admin.email, factory.PASSWORD)
+    html = browser.get(f"/applications/{apps[0].id}").get_data(as_text=True)
+    assert "ontwerp, niet gepubliceerd" in html and MOTIVATIONS["awarded"] in html
+    assert f"/admin/applications/{apps[0].id}/decision" in html
+    assert f"/admin/calls/{call.id}/awards" in browser.get(f"/admin/calls/{call.id}").get_data(as_text=True)
