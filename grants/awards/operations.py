@@ -378,14 +378,15 @@ _mail_env = SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefi
 
 
 def mail_template_for(call: Call | None, outcome: DecisionOutcome) -> tuple[str, str, DecisionMailTemplate | None]:
-    """(subject, body, stored row or None): the call's own, else the agency's default, else the built-in one."""
+    """(subject, body, own row or None): the call's own, else the agency's default, else the built-in one.
+    The row is the one an edit replaces: the call's own (call None: the agency's default)."""
     outcome = DecisionOutcome(outcome)
     rows = db.session.scalars(sa.select(DecisionMailTemplate).where(
         DecisionMailTemplate.outcome == outcome,
         sa.or_(DecisionMailTemplate.call_id.is_(None),
                DecisionMailTemplate.call_id == (call.id if call is not None else None)))).all()
-    own = next((r for r in rows if call is not None and r.call_id == call.id), None)
     default = next((r for r in rows if r.call_id is None), None)
+    own = next((r for r in rows if r.call_id == call.id), None) if call is not None else default
     chosen = own or default
     if chosen is not None:
         return chosen.subject, chosen.body, own

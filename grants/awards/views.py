@@ -159,10 +159,13 @@ def _render_mail(call: Call, outcome: DecisionOutcome, form=None, status: int = 
                            variables=ops.MAIL_VARIABLES), status
 
 
+@bp.route("/admin/awards/mail/<outcome>", methods=["GET", "POST"], defaults={"call_id": None},
+          endpoint="default_mail_template")
 @bp.route("/admin/calls/<int:call_id>/awards/mail/<outcome>", methods=["GET", "POST"])
 @admin_required
-def mail_template(call_id: int, outcome: str):
-    call, chosen = _call(call_id), _outcome(outcome)
+def mail_template(call_id: int | None, outcome: str):
+    """The call's own text for an outcome; without a call, the agency's default for every call."""
+    call, chosen = (_call(call_id) if call_id is not None else None), _outcome(outcome)
     if request.method == "GET":
         return _render_mail(call, chosen)
     form = f.MailTemplateForm()
@@ -175,6 +178,8 @@ def mail_template(call_id: int, outcome: str):
             getattr(form, name).errors = [*getattr(form, name).errors, *messages]
         return _render_mail(call, chosen, form, 400)
     flash(_("De e-mail is bewaard."), "success")
+    if call is None:
+        return redirect(url_for("awards.default_mail_template", outcome=chosen.value))
     return redirect(url_for("awards.overview", call_id=call.id))
 
 

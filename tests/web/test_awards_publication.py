@@ -188,3 +188,22 @@ def test_the_admin_sees_the_draft_on_the_application_page_and_the_call_links_the
     assert "ontwerp, niet gepubliceerd" in html and MOTIVATIONS["awarded"] in html
     assert f"/admin/applications/{apps[0].id}/decision" in html
     assert f"/admin/calls/{call.id}/awards" in browser.get(f"/admin/calls/{call.id}").get_data(as_text=True)
+
+
+def test_the_agency_default_mail_applies_to_calls_without_their_own(setting, browser, factory, smtp_server):
+    call, apps = setting["call"], setting["apps"]
+    admin = factory.user(role="admin")
+    db.session.commit()
+    browser.logout()
+    browser.login(admin.email, factory.PASSWORD)
+    url = "/admin/awards/mail/waitlisted"
+    assert browser.get(url).status_code == 200
+    response = browser.post(url, {"subject": "Reservelijst {{ dossier_number }}",
+                                  "body": "Standaard: {{ motivation }}"}, token_from=url)
+    assert response.status_code == 302
+    assert browser.get("/admin/awards/mail/granted").status_code == 404
+    overview = f"/admin/calls/{call.id}/awards"
+    assert browser.post(f"{overview}/publish", {}, token_from=overview).status_code == 302
+    mail = [m for m in smtp_server.wait_for(9) if m["to"][0] == "aanvrager2@org.demo"][0]
+    assert mail["subject"] == f"Reservelijst {apps[2].dossier_number}"
+    assert mail["body"].startswith(f"Standaard: {MOTIVATIONS['waitlisted']}")
