@@ -62,6 +62,7 @@ def test_the_public_list_without_login_after_publication(published, app):
     html = anonymous.get(f"/calls/{call.id}/awards").get_data(as_text=True)
     assert "Samen sterk" in html and "Roeselare" in html and "49.146,00 EUR" in html
     assert "Geweigerde vzw" not in html and "Geheim plan" not in html
+    assert f"/calls/{call.id}/awards" in anonymous.get(f"/calls/{call.id}").get_data(as_text=True)
 
 
 def test_open_data_csv_semicolon_decimal_comma_bom_and_the_injection_guard(published, app):
