@@ -193,8 +193,10 @@ def _render_decision(app: Application, form=None, status: int = 200, *, error=No
         form = f.decision_form(kpis, decision=decision, application=app)
     amount = form.amount.data if form.amount.data is not None else app.requested_amount
     check = ops.check_decision(app, amount) if amount is not None else None
+    from ..jury.models import JuryAdvice
+    advice = db.session.scalar(sa.select(JuryAdvice).where(JuryAdvice.application_id == app.id))
     return render_template("awards/decision.html", app=app, call=app.call, decision=decision, form=form,
-                           check=check, problems=problems, error=error,
+                           check=check, problems=problems, error=error, advice=advice,
                            published=app.call.awards_published_at is not None,
                            may_override=ops.rules.may_override), status
 

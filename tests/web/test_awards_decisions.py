@@ -281,3 +281,18 @@ def test_two_first_decisions_at_the_same_moment_give_the_conflict_message(admin,
     assert response.status_code == 409
     assert "tegelijk" in response.get_data(as_text=True)
     assert _decision(app).amount == D("30000.00")
+
+
+def test_the_decision_page_shows_the_jury_advice_and_links_its_history(admin, factory):
+    from grants.jury.models import AdviceOutcome, JuryAdvice
+    app = factory.application(status=ApplicationStatus.UNDER_REVIEW)
+    db.session.add(JuryAdvice(application_id=app.id, outcome=AdviceOutcome.AWARD, motivation="Unaniem positief."))
+    db.session.commit()
+    html = admin.get(f"/admin/applications/{app.id}/decision").get_data(as_text=True)
+    assert "Unaniem positief." in html
+    assert _decide(admin, app, amount="35000").status_code == 302
+    decision = _decision(app)
+    html = admin.get(f"/admin/applications/{app.id}/decision").get_data(as_text=True)
+    assert f"/admin/history/decisions/{decision.id}" in html
+    history = admin.get(f"/admin/history/decisions/{decision.id}").get_data(as_text=True)
+    assert "legde de (ontwerp)beslissing vast" in history and "35.000,00 EUR" in history
