@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..accounts.models import Role
+from ..accounts.access import admin_required
 from ..applications.models import Application
 from ..calls.models import Call
 from ..calls.queries import get_call
@@ -32,20 +32,6 @@ from . import operations as ops
 from .models import Decision, DecisionOutcome
 
 bp = Blueprint("awards", __name__)
-
-
-def admin_required(view):
-    """The agency's pages: anonymous users go to the login page; everyone else gets a 404, so a juror or
-    an applicant cannot even learn that a call's awards are being prepared."""
-    from functools import wraps
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != Role.ADMIN:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _call(call_id: int) -> Call:

@@ -258,17 +258,21 @@ def test_a_stale_form_does_not_overwrite(admin, factory):
 
 
 @pytest.mark.parametrize("role", ["juror", "applicant"])
-def test_others_get_404_on_the_agency_pages(logged_in, factory, role):
+def test_others_are_refused_on_the_agency_pages_by_role(logged_in, factory, role):
+    # As on every /admin/ page: refused by role before any lookup (403), so nothing about the call or the
+    # application is confirmed; the pages they could reach (letter, public list) answer 404.
     app = factory.application(status=ApplicationStatus.ADMISSIBLE)
     org = app.organisation
     db.session.commit()
     browser, _user = logged_in(role, organisations=[org])
     for url in (f"/admin/applications/{app.id}/decision", f"/admin/calls/{app.call_id}/awards",
-                f"/admin/calls/{app.call_id}/awards/proposal"):
-        assert browser.get(url).status_code == 404, url
-    response = browser.post(f"/admin/calls/{app.call_id}/awards/publish", {})
-    assert response.status_code == 404
-
+                f"/admin/calls/{app.call_id}/awards/proposal", "/admin/awards/mail/awarded"):
+        response = browser.get(url)
+        assert response.status_code == 403, url
+        assert app.title not in response.get_data(as_text=True)
+    assert browser.post(f"/admin/calls/{app.call_id}/awards/publish", {}).status_code in (400, 403)
+    assert browser.get(f"/applications/{app.id}/award-letter").status_code == 404
+    assert browser.get(f"/calls/{app.call_id}/awards").status_code == 404
 
 def test_two_first_decisions_at_the_same_moment_give_the_conflict_message(admin, factory, monkeypatch):
     app = factory.application(status=ApplicationStatus.ADMISSIBLE)
