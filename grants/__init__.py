@@ -57,6 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .reporting import api as _reporting_api  # noqa: F401  (its endpoints on the api blueprint)
     from .applications.views import bp as applications_bp
     from .audit.views import bp as audit_bp
+    from .awards.views import bp as awards_bp
     from .calls.views import bp as calls_bp
     from .jury.views import bp as jury_bp
     from .main.views import bp as main_bp
@@ -71,10 +72,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .calls import history as _call_history  # noqa: F401
     from .jury import history as _jury_history  # noqa: F401
     from .reporting import history as _follow_up_history  # noqa: F401
+    from .awards import history as _award_history  # noqa: F401
     from .reporting import home as _follow_up_home  # noqa: F401
+    from .awards import home as _awards_home  # noqa: F401
     login_manager.user_loader(load_user)
     for blueprint in (main_bp, accounts_bp, organisations_bp, audit_bp, calls_bp, applications_bp, jury_bp,
-                      reporting_bp, exports_bp, api_bp):
+                      reporting_bp, awards_bp, exports_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only, bearer-token API: no cookies, no forms
 

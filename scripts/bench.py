@@ -119,6 +119,8 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "jury_dashboard": ("admin", "/admin/calls/{review_call_id}/jury/dashboard"),
     "jury_ranking": ("admin", "/jury/calls/{review_call_id}/ranking"),
     "api_call_ranking": ("api", "/api/v1/calls/{review_call_id}/ranking"),
+    "awards_page": ("admin", "/admin/calls/{review_call_id}/awards"),
+    "award_proposal": ("admin", "/admin/calls/{review_call_id}/awards/proposal"),
     "project_applicant": ("applicant", "/projects/{project_id}"),
     "project_admin": ("admin", "/projects/{project_id}"),
     "reports_list": ("admin", "/admin/reports?view=all"),

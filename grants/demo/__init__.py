@@ -30,4 +30,6 @@ def seed_demo(echo: Callable[[str], None] = lambda _msg: None) -> dict[str, int]
     summary.update(seed_jury(echo))
     from .reporting import seed_reporting
     summary.update(seed_reporting(echo))
+    from .awards import seed_awards
+    summary.update(seed_awards(echo))
     return summary

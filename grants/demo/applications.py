@@ -458,6 +458,8 @@ class _Seeder:
         app.screened_at = screened
         app.screened_by_id = self.admin.id if self.admin else None
         self._event(app, screened, "application.screen", (S.SUBMITTED, S.ADMISSIBLE), self.admin)
+        if spec.status == S.ADMISSIBLE:  # screened, not decided yet (regie-role 2021: the proposal to try)
+            return
         decided = decided_at or screened + timedelta(days=30)
         outcome = DecisionOutcome.AWARDED if spec.status == S.AWARDED else DecisionOutcome.REJECTED
         db.session.add(Decision(application_id=app.id, outcome=outcome,

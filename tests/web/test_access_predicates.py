@@ -75,6 +75,15 @@ def _population(factory, seed: int):
             db.session.flush()
         if status in (ApplicationStatus.AWARDED, ApplicationStatus.RUNNING, ApplicationStatus.CLOSED):
             factory.project(app)  # the follow-up's predicates are about projects
+        if status in (ApplicationStatus.ADMISSIBLE, ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED):
+            # draft and published decisions of every outcome, for the awards' predicates
+            factory.decision(app, outcome=rng.choice(["awarded", "rejected", "waitlisted"]))
+            app.status = status
+        if app.id and rng.random() < 0.5:
+            from grants.awards.models import Decision
+            from grants.timeutil import utcnow
+            for decision in db.session.scalars(sa.select(Decision).where(Decision.application_id == app.id)):
+                decision.published_at = utcnow()
     users = [AnonymousUserMixin()]
     users += [factory.user(role="admin"), factory.user(role="juror", organisations=[orgs[0]])]
     users += [factory.user(role="applicant", organisations=rng.sample(orgs, k)) for k in (0, 1, 1, 2, 3)]

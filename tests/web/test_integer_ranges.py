@@ -17,7 +17,7 @@ from tests.conftest import auth
 
 OUT_OF_RANGE = ["99999999999999999999", str(DB_INT_MAX + 1), "0", "9" * 5000]
 # Values for the other (non-integer) parts of a rule: any will do, the integer part decides.
-OTHER_PARTS = {"section": "summary", "action": "publish", "object_type": "call"}
+OTHER_PARTS = {"section": "summary", "action": "publish", "object_type": "call", "outcome": "awarded"}
 
 
 def _int_rules() -> list[tuple[str, str]]:
