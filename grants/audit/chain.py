@@ -11,10 +11,10 @@ them); on PostgreSQL the table also refuses UPDATE and DELETE (a trigger, see th
 
 Events are chained when they are flushed, whoever adds them (record(), the demo, the benchmark): a
 before_flush listener takes the chain's lock, reads the newest event, and gives each new event its
-id, created_at and both hashes. The lock keeps the chain linear under concurrent requests:
+id, created_at and both hashes (chain_rows does the same for a bulk Core insert). The lock keeps the chain linear under concurrent requests:
 PostgreSQL takes a transaction-level advisory lock, so one transaction at a time appends until it
 commits; SQLite has one writer at a time, and a no-op UPDATE takes that write lock *before* the
-newest event is read. Rows written with Core statements bypass this and show as breaks.
+newest event is read. Rows written with other Core statements bypass this and show as breaks.
 """
 from __future__ import annotations
 
@@ -97,6 +97,32 @@ def dated(clock: Callable[[], datetime]) -> Iterator[None]:
             db.session.info.pop(_CLOCK, None)
         else:
             db.session.info[_CLOCK] = saved
+
+
+def chain_rows(connection, rows: list[dict]) -> list[dict]:
+    """For a bulk Core insert into audit_events (the benchmark's executemany): the rows with id,
+    previous_hash and hash filled in, after taking the chain's lock on `connection`. Insert them on
+    the same connection in the same transaction."""
+    if not rows:
+        return rows
+    take_chain_lock(connection)
+    last = connection.execute(sa.text("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")).first()
+    last_id, previous = (last[0], last[1]) if last is not None else (0, None)
+    if connection.dialect.name == "postgresql":
+        ids = connection.scalars(sa.text("SELECT nextval(pg_get_serial_sequence('audit_events', 'id')) "
+                                         "FROM generate_series(1, :n)"), {"n": len(rows)}).all()
+    else:
+        ids = list(range(last_id + 1, last_id + 1 + len(rows)))
+    chained = []
+    for new_id, row in zip(sorted(ids), rows):
+        values = {"reason": None, "actor_id": None, "changes": {}, "created_at": utcnow(), **row, "id": new_id}
+        values["previous_hash"] = previous
+        values["hash"] = previous = content_hash(
+            id=new_id, created_at=values["created_at"], actor_id=values["actor_id"], action=values["action"],
+            object_type=values["object_type"], object_id=values["object_id"], changes=values["changes"],
+            reason=values["reason"], previous_hash=values["previous_hash"])
+        chained.append(values)
+    return chained
 
 
 @event.listens_for(Session, "before_flush")
