@@ -180,3 +180,18 @@ def test_a_second_application_on_purpose_is_still_possible_where_the_call_allows
     assert browser.client.post(url, data=form).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)
                              .where(Application.call_id == call.id)) == 2
+
+
+def test_two_colleagues_starting_at_once_where_one_application_is_allowed_get_one_draft(app, factory, gent):
+    """Not a repeat (two people): the second is told the organisation already has an application."""
+    first, second = factory.user(organisations=[gent]), factory.user(organisations=[gent])
+    call = factory.call(one_application_per_organisation=True)
+    db.session.commit()
+    browsers = _clients(app, first, factory.PASSWORD, count=1) + _clients(app, second, factory.PASSWORD, count=1)
+    url = f"/applications/new/{call.id}"
+    forms = [{"csrf_token": csrf(b.get(url).get_data(as_text=True)), "organisation_id": str(gent.id)}
+             for b in browsers]
+    answers = _all_at_once(browsers, url, forms)
+    assert sorted(a.status_code for a in answers) == [302, 400]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                             .where(Application.call_id == call.id)) == 1
