@@ -18,7 +18,7 @@ from grants.applications.states import ApplicationStatus as S
 from grants.audit.models import AuditEvent
 from grants.extensions import db
 
-from tests.conftest import Browser
+from tests.conftest import TEST_DATABASE_URL, Browser
 from tests.support.applications import complete_application, csrf, submit_form
 
 CLICKS = 8
@@ -195,3 +195,37 @@ def test_two_colleagues_starting_at_once_where_one_application_is_allowed_get_on
     assert sorted(a.status_code for a in answers) == [302, 400]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)
                              .where(Application.call_id == call.id)) == 1
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="SQLite has one writer at a time: no deadlock between two")
+def test_a_request_that_loses_a_deadlock_gets_the_conflict_page_and_writes_nothing(app, factory):
+    """Two requests that lock the same rows in opposite order: PostgreSQL aborts one of them. That one
+    answers 409 with the conflict page (try again) instead of a 500, and its writes are rolled back."""
+    x, y = factory.call(), factory.call()
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def lock_both(first: int, second: int):
+        db.session.execute(sa.text("UPDATE calls SET title = title || '+' WHERE id = :id"), {"id": first})
+        barrier.wait(timeout=10)
+        db.session.execute(sa.text("UPDATE calls SET title = title || '+' WHERE id = :id"), {"id": second})
+        return "ok"
+
+    app.add_url_rule("/test/lock/<int:first>/<int:second>", view_func=lock_both)
+    clients = [ThreadClient(app, app.response_class) for _ in range(2)]
+    answers: list = [None, None]
+
+    def call(i, first, second):
+        answers[i] = clients[i].get(f"/test/lock/{first}/{second}")
+
+    threads = [threading.Thread(target=call, args=(0, x.id, y.id)), threading.Thread(target=call, args=(1, y.id, x.id))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    lost = next(a for a in answers if a.status_code == 409).get_data(as_text=True)
+    assert "Iemand anders heeft dit op hetzelfde moment gewijzigd. Er is niets overschreven." in lost
+    db.session.expire_all()
+    titles = db.session.scalars(sa.select(sa.text("title")).select_from(sa.table("calls")).order_by(sa.text("id")))
+    assert [t.count("+") for t in titles] == [1, 1]  # the winner's writes only
