@@ -4,7 +4,6 @@ when TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
 import io
-import os
 import tarfile
 from pathlib import Path
 
