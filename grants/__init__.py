@@ -89,6 +89,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_request_boundary(app)
     from .cli import register_cli
     register_cli(app)
+    from .maintenance import register_maintenance_cli
+    register_maintenance_cli(app)  # verify-audit, backup, restore
     from .templating import register_template_helpers
     register_template_helpers(app)
     _register_error_pages(app)

@@ -4,6 +4,7 @@ from .applications.models import (  # noqa: F401
     Application, ApplicationKpi, Attachment, BudgetLine, Contribution, InformationRequest,
 )
 from .audit.models import AuditEvent  # noqa: F401
+from .audit import chain as _audit_chain  # noqa: F401  (audit events are hash-chained when flushed)
 from .awards.models import Decision, DecisionMailTemplate, Project  # noqa: F401
 from .calls.models import CallExclusion, Call, CallKpi, Criterion, PaymentTranche  # noqa: F401
 from .jury.models import (  # noqa: F401

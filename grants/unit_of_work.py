@@ -4,7 +4,8 @@ Handlers load, check access, call operations and render; operations validate, wr
 flush. Neither commits. At the end of a request the boundary commits when the answer is a
 success (2xx or 3xx) and rolls back when it is an error, so a refused operation never leaves a
 half-written change behind. A concurrent save caught by a version column (StaleDataError) becomes
-the conflict page, or the handler's own conflict page where it registered one. Mail queued by the
+the conflict page, or the handler's own conflict page where it registered one; so does a request
+that lost a lock race in the database (a deadlock, or SQLite's write lock not free in time). Mail queued by the
 operations goes out after the response has been sent (see grants.mail).
 
 Indico's `RH.process` is the model: its handlers never commit either.
@@ -18,6 +19,7 @@ from typing import Any
 from flask import Flask, Response, g, render_template, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -125,6 +127,12 @@ def _stale(flashes: list | None) -> Response:
     return _conflict_page()
 
 
+def _lost_race(exc: OperationalError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in ("40P01", "40001"):  # deadlock_detected, serialization_failure
+        return True
+    return "database is locked" in str(exc.orig)
+
+
 def register_request_boundary(app: Flask) -> None:
     app.wsgi_app = CloseBeforeAnswering(app.wsgi_app)
     @app.before_request
@@ -133,6 +141,15 @@ def register_request_boundary(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def _stale_during_handler(exc):
+        return _stale(g.get("grants_flashes_before"))
+
+    @app.errorhandler(OperationalError)
+    def _lost_lock_race(exc):
+        # Two transactions waiting for each other's locks (PostgreSQL aborts one: deadlock or
+        # serialisation failure), or SQLite's write lock not free within the busy timeout: nothing of
+        # this request was written, and trying again works, as for a lost version check.
+        if not _lost_race(exc):
+            raise exc
         return _stale(g.get("grants_flashes_before"))
 
     @app.after_request

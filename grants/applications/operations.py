@@ -6,7 +6,7 @@ built where it is raised; the request commits. Mail bodies are templates under t
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..mail_templates import agency_text, queue_template_mail
 from ..links import external_url
+from ..locking import lock_for_update
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..organisations.states import PartnerStatus
@@ -53,6 +54,24 @@ class EditConflict(ApplicationError):
 
 class ChangedSinceLoaded(ApplicationError):
     """The application changed after the user looked at it; they should look again before acting."""
+
+
+class AlreadySubmitted(ApplicationError):
+    """A second submit of the same application (double click, retry, another tab): it has its dossier
+    number already, and the answer is its existing receipt, never a second dossier."""
+
+    def __init__(self, message: str, *, application: Application):
+        super().__init__(message)
+        self.application = application
+
+
+class AlreadyStarted(ApplicationError):
+    """A second "start" for the same call and organisation by the same person moments after the first
+    (double click, retry after a timeout): the answer is the draft the first one created."""
+
+    def __init__(self, message: str, *, application: Application):
+        super().__init__(message)
+        self.application = application
 
 
 class SubmissionRefused(ApplicationError):
@@ -122,8 +141,24 @@ def ensure_editable(app: Application, now: datetime) -> None:
 # --------------------------------------------------------------------------- start
 
 
+# A second start by the same person for the same call and organisation within this time is taken for
+# a repeat of the first (double click, retry after a timeout), not for a wish to have two drafts.
+REPEATED_START_WINDOW = timedelta(minutes=2)
+
+
 def start_application(call: Call, organisation: Organisation, actor) -> Application:
+    """Create a draft. Starts for one organisation take turns (a lock on its row), so two clicks in the
+    same instant see each other: the second raises AlreadyStarted with the first one's draft."""
     now = current_time()
+    lock_for_update(organisation)
+    repeated = db.session.scalar(
+        sa.select(Application).where(Application.call_id == call.id, Application.organisation_id == organisation.id,
+                                     Application.created_by_id == actor.id, Application.status == S.DRAFT,
+                                     Application.created_at >= now - REPEATED_START_WINDOW)
+        .order_by(Application.id.desc()).limit(1))
+    if repeated is not None:
+        raise AlreadyStarted(_("U had deze aanvraag net al gestart; hier is ze. Er is geen tweede aanvraag "
+                               "aangemaakt."), application=repeated)
     if not call.is_open_at(now):
         if now >= call.closes_at:
             raise ApplicationError(_("De indieningstermijn van deze oproep is afgelopen op %(moment)s.",
@@ -511,8 +546,17 @@ def _assign_dossier_number(app: Application) -> None:
 
 def submit_application(app: Application, actor, *, loaded_version: int | None, response: str = "",
                        view_url: str = "") -> Application:
-    """Validate everything again on the server, freeze, number, and send the receipt."""
+    """Validate everything again on the server, freeze, number, and send the receipt.
+
+    Idempotent: the state is checked under the application's row lock, so of two submits in the same
+    instant (double click, retry after a timeout, two tabs) one numbers the dossier and the other finds
+    it submitted and raises AlreadySubmitted, whose answer is the existing receipt."""
     now = current_time()
+    lock_for_update(app)
+    if app.status == S.SUBMITTED and app.dossier_number:
+        raise AlreadySubmitted(_("Deze aanvraag is al ingediend met dossiernummer %(number)s. Er is geen tweede "
+                                 "dossier aangemaakt; hier is de ontvangstbevestiging.", number=app.dossier_number),
+                               application=app)
     if app.status not in (S.DRAFT, S.INFO_REQUESTED):
         raise ApplicationError(refusal_message(app.status, S.SUBMITTED) if app.status != S.SUBMITTED
                                else _("Deze aanvraag is al ingediend."))

@@ -25,5 +25,8 @@ class AuditEvent(db.Model):
     object_id: Mapped[int] = mapped_column()
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The hash chain (grants/audit/chain.py): set when the event is flushed, never changed.
+    previous_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
     actor = relationship("User", lazy="joined")

@@ -9,6 +9,7 @@ from typing import Any
 from flask_login import current_user
 
 from ..extensions import db
+from . import chain as _chain  # noqa: F401  (the events are hash-chained when flushed)
 from .models import AuditEvent
 
 

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import User
 from ..applications.models import Application
+from ..audit.chain import dated
 from ..audit.models import AuditEvent
 from ..awards.models import Decision, DecisionOutcome, Project
 from ..calls.models import Call
@@ -48,11 +49,10 @@ class _Clock:
         self.moment = from_local(datetime.combine(day, time(hour, 0)))
 
     def stamp(self) -> None:
-        """Date the audit events written since the last stamp at the current moment."""
+        """Write what was done at the current moment; its audit events are dated then (see _simulated).
+
+        They are dated when written, never afterwards: the audit trail is a hash chain (grants/audit/chain.py)."""
         db.session.flush()
-        if self.moment is not None:
-            db.session.execute(sa.update(AuditEvent).where(AuditEvent.id > self.last_event)
-                               .values(created_at=self.moment))
         self.last_event = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or self.last_event
 
 
@@ -62,7 +62,8 @@ def _simulated(clock: _Clock) -> Iterator[None]:
     ops.current_time = lambda: clock.moment  # the operations read the clock through this name
     ops.queue_template_mail = lambda *args, **kwargs: []  # the demo sends no mail
     try:
-        yield
+        with dated(lambda: clock.moment):
+            yield
     finally:
         ops.current_time, ops.queue_template_mail = saved
 

@@ -54,6 +54,9 @@ def start(call_id: int):
         org = next(o for o in eligible if o.id == form.chosen_id())
         try:
             app = ops.start_application(call, org, current_user)
+        except ops.AlreadyStarted as exc:
+            flash(str(exc), "info")
+            return redirect(url_for("applications.show", application_id=exc.application.id))
         except ops.ApplicationError as exc:
             error = str(exc)
         else:
@@ -379,6 +382,9 @@ def submit(application_id: int):
     try:
         ops.submit_application(app, current_user, loaded_version=form.loaded_version(),
                                response=form.response.data or "", view_url=_view_url(app))
+    except ops.AlreadySubmitted as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("applications.receipt", application_id=app.id))
     except ops.SubmissionRefused as exc:
         return render_show(app, 400, submit_form=form, submit_error=str(exc), submit_reasons=exc.reasons)
     except ops.ApplicationError as exc:
