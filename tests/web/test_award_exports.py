@@ -92,7 +92,7 @@ def test_the_demo_counter_voices_workbook_has_the_eleven_awards_totalling_437995
     assert response.mimetype == XLSX
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert f"toekenningen-{call.id}-maatschappelijke-tegengeluiden-mobiliseren-2017-ontwerp.xlsx" in disposition
+    assert f"toekenningen-{call.id}-maatschappelijke-tegengeluiden-mobiliseren-2017.xlsx" in disposition  # published: no draft mark
     assert "no-store" in response.headers["Cache-Control"]
 
     book = _book(response.data)
@@ -121,7 +121,7 @@ def test_the_demo_counter_voices_workbook_has_the_eleven_awards_totalling_437995
     assert isinstance(submitted.value, datetime) and submitted.is_date
     decisions = [applications.cell(row=r, column=_column(applications, "Beslissing")).value
                  for r in range(2, applications.max_row + 1)]
-    assert decisions.count("toegekend (ontwerp)") == 11
+    assert decisions.count("toegekend") == 11
 
     scores = book[SCORES_SHEET]
     panel = db.session.scalar(sa.select(Panel).where(Panel.call_id == call.id))
@@ -135,8 +135,7 @@ def test_the_demo_counter_voices_workbook_has_the_eleven_awards_totalling_437995
 
 def test_the_budget_under_the_totals_shows_the_committed_difference_of_182(seeded, admin):
     call = _call(COUNTER_VOICES)
-    call.committed_amount = D("438177.00")  # as the progress report's budget column has it
-    db.session.commit()
+    assert call.committed_amount == D("438177.00")  # the demo's committed budget
     data = admin.get(f"/admin/calls/{call.id}/awards/export.xlsx").data
     sheet, cached = _book(data)[AWARDS_SHEET], _book(data, data_only=True)[AWARDS_SHEET]
     assert sheet.cell(row=14, column=1).value is None  # a blank row after the totals
@@ -150,12 +149,22 @@ def test_the_budget_under_the_totals_shows_the_committed_difference_of_182(seede
     assert sheet.cell(row=row, column=8).number_format == EURO_FORMAT
     left = labels["Nog beschikbaar in het budget"]
     assert D(str(cached.cell(row=left, column=8).value)) == D("500000.00") - TOTAL
-    assert sheet.cell(row=labels["Stand"], column=8).value == "ontwerp: nog niet gepubliceerd"
+    assert sheet.cell(row=labels["Stand"], column=8).value == "gepubliceerd"
 
 
-def test_published_awards_lose_the_draft_mark(seeded, admin):
+def test_draft_awards_carry_the_draft_mark_until_they_are_published(seeded, admin):
     call = _call(REGIE_2015)
-    for decision in db.session.scalars(sa.select(Decision).join(Application).where(Application.call_id == call.id)):
+    decisions = list(db.session.scalars(sa.select(Decision).join(Application).where(Application.call_id == call.id)))
+    for decision in decisions:
+        decision.published_at = None
+    db.session.commit()
+    response = admin.get(f"/admin/calls/{call.id}/awards/export.xlsx")
+    assert response.headers["Content-Disposition"].endswith("-ontwerp.xlsx")
+    sheet = _book(response.data, data_only=True)[AWARDS_SHEET]
+    assert sheet.cell(row=sheet.max_row, column=8).value == "ontwerp: nog niet gepubliceerd"
+    assert admin.get(f"/admin/calls/{call.id}/awards/export.csv").headers["Content-Disposition"].endswith(
+        "-ontwerp.csv")
+    for decision in decisions:
         decision.published_at = utcnow()
     db.session.commit()
     response = admin.get(f"/admin/calls/{call.id}/awards/export.xlsx")
@@ -176,7 +185,8 @@ def test_the_demo_csv_is_for_dutch_excel(seeded, admin):
     response = admin.get(f"/admin/calls/{call.id}/awards/export.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"].endswith("-ontwerp.csv")
+    assert response.headers["Content-Disposition"].endswith(".csv")
+    assert "ontwerp" not in response.headers["Content-Disposition"]  # the demo's awards are published
     rows = _csv_rows(response.data)
     header, data = rows[0], rows[1:]
     assert header[:3] == ["Dossiernummer", "Organisatie", "Gemeente"]
@@ -208,14 +218,12 @@ def test_the_admin_call_page_links_the_three_exports(seeded, admin):
 
 def test_the_api_lists_the_awards_with_the_call_totals(seeded, client, token):
     call = _call(COUNTER_VOICES)
-    call.committed_amount = D("438177.00")
-    db.session.commit()
     body = client.get(f"/api/v1/calls/{call.id}/awards", headers=auth(token)).get_json()
     assert body["total_awarded"] == "437995.00"
     assert body["envelope"] == "500000.00"
     assert body["committed"] == "438177.00"
     assert body["committed_difference"] == "182.00"
-    assert body["published"] is False
+    assert body["published"] is True
     assert body["total"] == 11 and body["pages"] == 1 and body["next"] is None
     items = body["items"]
     assert len(items) == 11
