@@ -314,12 +314,19 @@ def apply(section: str, values: dict[str, Any], app: Application) -> None:
     raise ValueError(f"unknown section {section}")
 
 
-def _apply_waiver(app: Application, motivation: str) -> None:
+def waiver_after(current, saved_motivation: str, motivation: str):
+    """The waiver status after a save of the financing with this motivation: a new or changed motivation
+    is a new request, an emptied one withdraws a pending request, a decided waiver stays decided."""
     from ..calls.rules import WaiverStatus
-    changed = motivation != (app.waiver_motivation or "")
-    app.waiver_motivation = motivation
     if not motivation:
-        if app.waiver == WaiverStatus.REQUESTED:
-            app.waiver = WaiverStatus.NONE
-    elif changed or app.waiver == WaiverStatus.NONE:
-        app.waiver = WaiverStatus.REQUESTED
+        return WaiverStatus.NONE if current == WaiverStatus.REQUESTED else current
+    if motivation != saved_motivation or current == WaiverStatus.NONE:
+        return WaiverStatus.REQUESTED
+    return current
+
+
+def _apply_waiver(app: Application, motivation: str) -> None:
+    status = waiver_after(app.waiver, app.waiver_motivation or "", motivation)
+    if status != app.waiver:
+        app.waiver = status
+    app.waiver_motivation = motivation
