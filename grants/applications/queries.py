@@ -19,7 +19,9 @@ from ..organisations.models import Organisation, OrganisationKind, PartnershipMe
 from ..organisations.states import PartnerStatus
 from .access import answerable, viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
-from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
+from .rules import (
+    BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months, screening_checklist,
+)
 from .states import ApplicationStatus
 
 ZERO = Decimal("0.00")
@@ -125,6 +127,11 @@ def checklist_input(app: Application, now: datetime) -> ChecklistInput:
 
 def checklist_for(app: Application, now: datetime) -> list[ChecklistItem]:
     return build_checklist(checklist_input(app, now))
+
+
+def screening_checklist_for(app: Application, now: datetime) -> list[ChecklistItem]:
+    """The checklist as the agency sees it (the deadline item says when it was handed in)."""
+    return screening_checklist(checklist_input(app, now), app.submitted_at)
 
 
 LIVE_SECTIONS = ("budget", "financing")  # the sections whose typed values the live checklist checks

@@ -20,7 +20,9 @@ from .. import forms as f
 from .. import operations as ops
 from .. import sections as sec
 from ..models import Application, AttachmentKind, ContributionKind
-from ..rules import BudgetLineFigures, budget_totals, cost_category_label, next_step, ready_to_submit
+from ..rules import (
+    BudgetLineFigures, agency_next_step, budget_totals, cost_category_label, failing, next_step, ready_to_submit,
+)
 from ..states import APPLICATION_STATES, ApplicationStatus
 
 bp = Blueprint("applications", __name__)
@@ -101,7 +103,7 @@ def render_show(app: Application, status: int = 200, **overrides):
     seen_as = capacity(app)
     refusal = ops.edit_refusal(app, now)
     editable = access.can_edit(current_user, app) and refusal is None
-    checklist = queries.checklist_for(app, now) if seen_as in {access.Capacity.LEAD, access.Capacity.ADMIN} and \
+    checklist = queries.checklist_for(app, now) if seen_as == access.Capacity.LEAD and \
         APPLICATION_STATES[app.status].editable else []
     submit_form = overrides.pop("submit_form", None) or f.SubmitForm(data={"version": app.version})
     request = app.open_info_request
@@ -119,6 +121,11 @@ def render_show(app: Application, status: int = 200, **overrides):
         "bank_letter_needed": queries.bank_letter_needed(app),
         "storage": storage,
     }
+    if seen_as == access.Capacity.ADMIN:
+        # The agency's panel: the applicant's checks as the agency sees them, and the agency's next step.
+        checks = queries.screening_checklist_for(app, now)
+        context.update(agency_checks=checks, agency_failing=failing(checks),
+                       next_step=agency_next_step(app.status, due_at=request.due_at if request else None, now=now))
     if access.can_screen(current_user, app):
         context.update(
             screening_form=overrides.pop("screening_form", None) or f.ScreeningForm(
