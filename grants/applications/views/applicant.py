@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from wtforms.validators import InputRequired
 
 from ...accounts.models import Role
 from ...calls.queries import get_call
@@ -20,7 +21,7 @@ from .. import operations as ops
 from .. import sections as sec
 from ..models import Application, AttachmentKind
 from ..rules import budget_totals, build_checklist, cost_category_label, financing_total
-from ..states import APPLICATION_STATES
+from ..states import APPLICATION_STATES, ApplicationStatus
 from .common import bp, figures, load, render_show
 
 
@@ -103,7 +104,7 @@ def receipt(application_id: int):
 @login_required
 def edit_section(application_id: int, section: str):
     app = load(application_id)
-    spec = sec.SECTIONS.get(section)
+    spec = sec.section_for(section, app)
     if spec is None or section == "advice" or not spec.applies(app):
         abort(404)
     if section == "partners":
@@ -157,7 +158,7 @@ def check_section(application_id: int, section: str):
     may not edit). Nothing is saved: the posted values only replace the saved ones in a new, frozen
     checklist input. Bad values give the messages of a save (400), never a guess."""
     app = load(application_id)
-    spec = sec.SECTIONS.get(section)
+    spec = sec.section_for(section, app)
     if section not in queries.LIVE_SECTIONS or spec is None or not spec.applies(app) \
             or not access.can_edit(current_user, app):
         abort(404)
@@ -193,7 +194,7 @@ def _render_conflict(application_id: int, section: str, form, conflict: ops.Edit
 
 
 def _render_section(app: Application, section: str, form, *, status: int = 200, conflict=None, error=None):
-    spec = sec.SECTIONS[section]
+    spec = sec.section_for(section, app)
     context = {"app": app, "call": app.call, "section": spec, "form": form, "conflict": conflict,
                "error": error, "sections": sec.sections_for(app)}
     if section == "budget":
@@ -443,6 +444,11 @@ def submit(application_id: int):
 def withdraw(application_id: int):
     app = load(application_id, require=access.can_edit)
     form = f.WithdrawForm()
+    draft = app.status == ApplicationStatus.DRAFT
+    if draft:  # a draft was never handed in: it is stopped, not withdrawn
+        form.reason.label.text = _("Waarom zet u de aanvraag stop? (niet verplicht)")
+        form.confirm.label.text = _("Ik zet deze aanvraag stop. Ze kan daarna niet meer ingediend worden.")
+        form.confirm.validators = [InputRequired(_("Bevestig dat u de aanvraag stopzet."))]
     error = None
     withdrawable = APPLICATION_STATES[app.status].withdrawable
 
@@ -458,7 +464,7 @@ def withdraw(application_id: int):
         except ops.ApplicationError as exc:
             error = str(exc)
         else:
-            flash(_("De aanvraag is ingetrokken."), "success")
+            flash(_("De aanvraag is stopgezet.") if draft else _("De aanvraag is ingetrokken."), "success")
             return redirect(url_for("applications.show", application_id=app.id))
     elif request.method == "GET" and not withdrawable:
         error = ops.withdraw_refusal(app.status)

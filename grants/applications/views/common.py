@@ -41,6 +41,12 @@ def status_label(value) -> str:
         return "" if value is None else str(value)
 
 
+@bp.app_template_global()
+def section_title(key: str, app: Application) -> str:
+    """A section's title for this application's call (the KPI section says what it holds)."""
+    return str(sec.section_for(key, app).title)
+
+
 @bp.app_template_filter("cost_category")
 def cost_category_filter(code: str) -> str:
     return cost_category_label(code)
@@ -98,6 +104,17 @@ def section_filled(app: Application, key: str) -> bool:
     return False
 
 
+OPTIONAL_SECTIONS = frozenset({"partners", "attachments"})  # no checklist item asks for them
+
+
+def section_state(app: Application, key: str) -> str:
+    """'filled', 'todo', or 'optional' for an empty section that nothing requires (a sole applicant
+    without partners, no attachments): such a section is not "still to fill in"."""
+    if section_filled(app, key):
+        return "filled"
+    return "optional" if key in OPTIONAL_SECTIONS else "todo"
+
+
 def render_show(app: Application, status: int = 200, **overrides):
     now = ops.current_time()
     seen_as = capacity(app)
@@ -109,7 +126,7 @@ def render_show(app: Application, status: int = 200, **overrides):
     request = app.open_info_request
     context = {
         "app": app, "call": app.call, "access": seen_as, "editable": editable, "edit_refusal": refusal,
-        "sections": sec.sections_for(app), "filled": {s.key: section_filled(app, s.key) for s in sec.SECTION_LIST},
+        "sections": sec.sections_for(app), "section_states": {s.key: section_state(app, s.key) for s in sec.SECTION_LIST},
         "checklist": checklist, "ready": ready_to_submit(checklist) if checklist else False,
         "submit_form": submit_form, "figures": figures(app),
         "history": queries.status_history(app),
