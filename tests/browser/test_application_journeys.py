@@ -169,11 +169,11 @@ def test_municipality_prepares_and_submits_an_application_to_an_open_call(page, 
     _save(page, "Activiteiten en timing")
     expect(_check(page, "duration")).to_contain_text("Het project duurt 12 maanden (hoogstens 24 maanden).")
 
-    _open_section(page, "Indicatoren en prioriteit")
+    _open_section(page, "Indicatoren")
     page.get_by_label("Bereikte deelnemers (personen)").fill("200")
     page.get_by_label("Georganiseerde bijeenkomsten (activiteiten)").fill("6")
     page.get_by_label("Bereik op sociale media (weergaven)").fill("15000")
-    _save(page, "Indicatoren en prioriteit")
+    _save(page, "Indicatoren")
 
     # Budget: a staff line and an operating line.
     _open_section(page, "Begroting")
