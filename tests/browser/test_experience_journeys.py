@@ -124,7 +124,8 @@ def _widest(page) -> list[str]:
     """The elements that stick out beyond the screen (outside scrolling wrappers), for the failure message."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
         .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll'))
-        .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        .slice(0, 5)
+        .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
 
 
 def _width(page) -> int:

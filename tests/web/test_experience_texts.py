@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from grants.applications.states import ApplicationStatus as S
 from grants.calls.states import CallStatus, SelectionMode

@@ -126,7 +126,8 @@ def render_show(app: Application, status: int = 200, **overrides):
     request = app.open_info_request
     context = {
         "app": app, "call": app.call, "access": seen_as, "editable": editable, "edit_refusal": refusal,
-        "sections": sec.sections_for(app), "section_states": {s.key: section_state(app, s.key) for s in sec.SECTION_LIST},
+        "sections": sec.sections_for(app),
+        "section_states": {s.key: section_state(app, s.key) for s in sec.SECTION_LIST},
         "checklist": checklist, "ready": ready_to_submit(checklist) if checklist else False,
         "submit_form": submit_form, "figures": figures(app),
         "history": queries.status_history(app),
