@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import DateInput, TextInput
+from wtforms.widgets import TextInput
 
 from .i18n import _, lazy_gettext
 from .money import AmountError, format_decimal, format_eur, parse_amount
@@ -195,13 +195,25 @@ def read_date(text: str) -> date:
     raise ValueError(_("Geef een datum als dd-mm-jjjj, bijvoorbeeld 26-02-2027."))
 
 
-class DateField(TypedField):
-    """A calendar date: typed 26-02-2027 (or 26/2/2027), or 2027-02-26 from a date picker."""
+DATE_PATTERN = r"\s*(\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2})\s*"
 
-    widget = DateInput()
+
+class DateField(TypedField):
+    """A calendar date typed as text, dd-mm-jjjj (26-02-2027, 26/2/2027, 26.2.2027; 2027-02-26 too).
+
+    A text input, not type=date: a browser's date picker follows the browser's language (mm/dd/yyyy in
+    an English one) while every page says dd-mm-jjjj. The field macro shows the format as a hint; the
+    pattern only helps browsers and assistive technology (the forms are novalidate: the server decides)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", "pattern": DATE_PATTERN,
+                     "class": "date-input", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def format(self, value) -> str:
-        return value.isoformat()
+        return value.strftime("%d-%m-%Y")
 
     def parse(self, text: str) -> date:
         return read_date(text)
@@ -257,6 +269,9 @@ def required_value(form, field) -> None:
     if field.data is None and not field.process_errors:
         field.errors[:] = []
         raise StopValidation(str(REQUIRED))
+
+
+required_value.field_flags = {"required": True}  # marked required on the page like DataRequired fields
 
 
 def loaded_version(raw: str | None) -> int | None:

@@ -48,7 +48,9 @@ def form_error_items(form, row_names: dict | None = None, list_names: dict | Non
                 if fld.type == "CSRFTokenField":
                     found.append((fld.id, _("Formulier"), _("Het formulier is verlopen. Verstuur het opnieuw.")))
                     continue
-                label = fld.label.text
+                # A checkbox's label is the statement being confirmed: its message says what to do, and
+                # "<statement>: <message>" would say it twice. The summary links the message itself.
+                label = "" if fld.type == "BooleanField" and not prefix else fld.label.text
                 if prefix and row_names:
                     label = label.lower()
                 for message in fld.errors:

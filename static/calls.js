@@ -41,7 +41,23 @@
     update();
   }
 
+  /* The jury and the criteria belong to a competitive call: follow the choice of selection. */
+  function followSelection() {
+    var radios = document.querySelectorAll("input[name='selection_mode']");
+    if (!radios.length) { return; }
+    function update() {
+      var chosen = document.querySelector("input[name='selection_mode']:checked");
+      var signUp = chosen && chosen.value === "sign_up";
+      Array.prototype.forEach.call(document.querySelectorAll(".competitive-only"), function (part) {
+        part.hidden = signUp && !part.hasAttribute("data-errors");  /* a message is never hidden */
+      });
+    }
+    Array.prototype.forEach.call(radios, function (radio) { radio.addEventListener("change", update); });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("fieldset.rows[data-total]"), setUp);
+    followSelection();
   });
 }());

@@ -1,7 +1,7 @@
 """Reads of applications: scoped to what the user may see, a fixed number of queries per page."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,7 +19,9 @@ from ..organisations.models import Organisation, OrganisationKind, PartnershipMe
 from ..organisations.states import PartnerStatus
 from .access import answerable, viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
-from .rules import BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months
+from .rules import (
+    BudgetLineFigures, ChecklistInput, ChecklistItem, build_checklist, duration_months, screening_checklist,
+)
 from .states import ApplicationStatus
 
 ZERO = Decimal("0.00")
@@ -67,14 +69,16 @@ def bank_letter_needed(app: Application) -> bool:
     return usual != app.iban
 
 
-def missing_fields(app: Application) -> tuple[str, ...]:
-    """The names of the required fields still empty, in the page's language."""
+def missing_fields(app: Application, requested: Decimal | None = None) -> tuple[str, ...]:
+    """The names of the required fields still empty, in the page's language (`requested`: the requested
+    amount as typed on the financing page, when the checklist is run on values not saved yet)."""
     missing = [label for name, label in (
         ("title", _("titel")), ("summary", _("samenvatting")), ("problem_analysis", _("probleemanalyse")),
         ("objectives", _("doelstellingen")), ("target_groups", _("doelgroepen")), ("activities", _("activiteiten")),
         ("start_date", _("begindatum")), ("end_date", _("einddatum")),
     ) if not getattr(app, name)]
-    if not app.requested_amount or app.requested_amount <= 0:
+    requested = app.requested_amount if requested is None else requested
+    if not requested or requested <= 0:
         missing.append(_("gevraagde subsidie"))
     missing += [label for name, label in (
         ("contact_name", _("naam van de contactpersoon")), ("contact_email", _("e-mailadres van de contactpersoon")),
@@ -123,6 +127,35 @@ def checklist_input(app: Application, now: datetime) -> ChecklistInput:
 
 def checklist_for(app: Application, now: datetime) -> list[ChecklistItem]:
     return build_checklist(checklist_input(app, now))
+
+
+def screening_checklist_for(app: Application, now: datetime) -> list[ChecklistItem]:
+    """The checklist as the agency sees it (the deadline item says when it was handed in)."""
+    return screening_checklist(checklist_input(app, now), app.submitted_at)
+
+
+LIVE_SECTIONS = ("budget", "financing")  # the sections whose typed values the live checklist checks
+
+
+def overlaid_checklist_input(app: Application, now: datetime, section: str, values: dict) -> ChecklistInput:
+    """The checklist input of the saved application with one section's typed (not saved) values in place.
+
+    `values` are what sections.values_from_form gives for the budget or the financing. Nothing is
+    written to the application: the input is a new frozen value, so the live check can never save."""
+    from .sections import waiver_after
+    saved = checklist_input(app, now)
+    if section == "budget":
+        return replace(saved, lines=tuple(BudgetLineFigures(line.category, line.amount, line.description, line.fte,
+                                                            line.months) for line in values["lines"]))
+    if section == "financing":
+        requested = values.get("requested_amount") or ZERO
+        motivation = (values.get("waiver_motivation") or "") if app.call.waiver_allowed else ""
+        return replace(
+            saved, missing=missing_fields(app, requested=requested), requested=requested,
+            own_financial=values.get("own_financial") or ZERO, own_staff=values.get("own_staff") or ZERO,
+            third_party=sum((row.amount for row in values.get("third_party", [])), ZERO),
+            waiver=waiver_after(app.waiver, app.waiver_motivation or "", motivation), waiver_motivation=motivation)
+    raise ValueError(f"section {section} has no live check")
 
 
 # --------------------------------------------------------------------------- eligibility

@@ -339,6 +339,32 @@ def _deadline(data: ChecklistInput) -> ChecklistItem:
     return ChecklistItem("deadline", title, "ok" if open_now else "fail", message)
 
 
+def screening_checklist(data: ChecklistInput, submitted_at: datetime | None) -> list[ChecklistItem]:
+    """The applicant's checklist as the agency sees it: the same items by the same rules, except that once
+    the application is handed in, the deadline item says when it was submitted (the applicant's "you can
+    still submit until" or "the deadline has passed" says nothing to the agency about a handed-in file)."""
+    items = build_checklist(data)
+    if submitted_at is None:
+        return items
+    return [_submitted_in_time(data, submitted_at) if item.key == "deadline" else item for item in items]
+
+
+def _submitted_in_time(data: ChecklistInput, submitted_at: datetime) -> ChecklistItem:
+    submitted, closes = as_utc(submitted_at), as_utc(data.closes_at)
+    values = {"submitted": _("%(date)s om %(time)s", date=format_local(submitted, "%d-%m-%Y"),
+                             time=format_local(submitted, "%H:%M")),
+              "closes": _("%(date)s om %(time)s", date=format_local(closes, "%d-%m-%Y"),
+                          time=format_local(closes, "%H:%M"))}
+    title = _("Indieningstermijn")
+    if submitted <= closes:
+        return ChecklistItem("deadline", title, "ok",
+                             _("Ingediend op %(submitted)s, vóór de sluiting van de oproep (%(closes)s).", **values))
+    # Only a resubmission after a request for more information comes in after the closing.
+    return ChecklistItem("deadline", title, "warn",
+                         _("Laatst ingediend op %(submitted)s, na de sluiting van de oproep (%(closes)s): "
+                           "na een vraag om aanvullende informatie.", **values))
+
+
 # --------------------------------------------------------------------------- next step
 
 
@@ -357,3 +383,13 @@ def next_step(status: S, *, closes_at: datetime | None = None, call_open: bool =
     if status is S.INADMISSIBLE and reason.strip():
         return _("Onontvankelijk: %(reason)s", reason=reason.strip())
     return str(record.next_step)
+
+
+def agency_next_step(status: S, *, due_at: datetime | None = None, now: datetime | None = None) -> str:
+    """What the agency should do now, in one sentence (the status record's agency step)."""
+    record = APPLICATION_STATES[status]
+    if status is S.INFO_REQUESTED:
+        if due_at is not None and (now is None or as_utc(now) < as_utc(due_at)):
+            return record.agency_step.format(date=format_local(due_at, "%d-%m-%Y"), time=format_local(due_at, "%H:%M"))
+        return _("De termijn om aan te vullen is voorbij: beslis over de ontvankelijkheid.")
+    return str(record.agency_step)

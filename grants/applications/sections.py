@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ class Section:
     applies: Callable[[Application], bool] = field(default=lambda app: True)
     action_only: bool = False  # partners and attachments: add/remove actions, no section form
     multipart: bool = False
+    title_for: Callable[[Application], Any] | None = None  # a title that depends on the call
 
 
 def _money(value: Decimal | None) -> str:
@@ -148,6 +149,14 @@ def _kpi_form(app: Application) -> type:
     return KpiForm
 
 
+def _kpi_title(app: Application):
+    """Only what the section holds: indicators, the sign-up priority, or both."""
+    sign_up = app.call.selection_mode == SelectionMode.SIGN_UP
+    if sign_up and app.call.kpis:
+        return _("Indicatoren en prioriteit")
+    return _("Prioriteit") if sign_up else _("Indicatoren")
+
+
 def _budget_form(app: Application) -> type:
     return f.BudgetForm
 
@@ -162,7 +171,8 @@ SECTION_LIST = [
     Section("partners", lazy_gettext("Partners"), action_only=True,
             applies=lambda app: bool(app.call.partnerships_allowed) or app.partnership is not None),
     Section("kpis", lazy_gettext("Indicatoren en prioriteit"), form_factory=_kpi_form,
-            applies=lambda app: bool(app.call.kpis) or app.call.selection_mode == SelectionMode.SIGN_UP),
+            applies=lambda app: bool(app.call.kpis) or app.call.selection_mode == SelectionMode.SIGN_UP,
+            title_for=_kpi_title),
     Section("budget", lazy_gettext("Begroting"), form_factory=_budget_form),
     Section("financing", lazy_gettext("Financiering"), form_factory=lambda app: f.FinancingForm),
     Section("contact", lazy_gettext("Contactpersoon"), ("contact_name", "contact_email", "contact_phone"),
@@ -176,8 +186,16 @@ SECTIONS["advice"] = Section("advice", lazy_gettext("Advies van het agentschap")
                              lambda app: f.AdviceForm, applies=lambda app: False)
 
 
+def section_for(key: str, app: Application) -> Section | None:
+    """The section with its title for this application's call (None for an unknown key)."""
+    spec = SECTIONS.get(key)
+    if spec is not None and spec.title_for is not None:
+        return replace(spec, title=spec.title_for(app))
+    return spec
+
+
 def sections_for(app: Application) -> list[Section]:
-    return [s for s in SECTION_LIST if s.applies(app)]
+    return [section_for(s.key, app) for s in SECTION_LIST if s.applies(app)]
 
 
 def initial_data(section: str, app: Application) -> dict:
@@ -314,12 +332,19 @@ def apply(section: str, values: dict[str, Any], app: Application) -> None:
     raise ValueError(f"unknown section {section}")
 
 
-def _apply_waiver(app: Application, motivation: str) -> None:
+def waiver_after(current, saved_motivation: str, motivation: str):
+    """The waiver status after a save of the financing with this motivation: a new or changed motivation
+    is a new request, an emptied one withdraws a pending request, a decided waiver stays decided."""
     from ..calls.rules import WaiverStatus
-    changed = motivation != (app.waiver_motivation or "")
-    app.waiver_motivation = motivation
     if not motivation:
-        if app.waiver == WaiverStatus.REQUESTED:
-            app.waiver = WaiverStatus.NONE
-    elif changed or app.waiver == WaiverStatus.NONE:
-        app.waiver = WaiverStatus.REQUESTED
+        return WaiverStatus.NONE if current == WaiverStatus.REQUESTED else current
+    if motivation != saved_motivation or current == WaiverStatus.NONE:
+        return WaiverStatus.REQUESTED
+    return current
+
+
+def _apply_waiver(app: Application, motivation: str) -> None:
+    status = waiver_after(app.waiver, app.waiver_motivation or "", motivation)
+    if status != app.waiver:
+        app.waiver = status
+    app.waiver_motivation = motivation

@@ -71,8 +71,8 @@ APPLICATION_STATES: StateMachine[ApplicationStatus, ApplicationState] = StateMac
         transitions={S.SUBMITTED: BY_APPLICANT, S.WITHDRAWN: BY_APPLICANT, S.INADMISSIBLE: BY_ADMIN},
         next_step=Text("Vul de gevraagde informatie aan en dien opnieuw in vóór %(date)s om %(time)s.",
                        "Add the information requested and submit again before %(date)s at %(time)s."),
-        agency_step=Text("Wacht op de aanvulling van de aanvrager (tot de gevraagde datum).",
-                         "Waiting for the applicant's additions (until the date given).")),
+        agency_step=Text("Wacht op de aanvulling van de aanvrager, tot %(date)s om %(time)s.",
+                         "Waiting for the applicant's additions, until %(date)s at %(time)s.")),
     S.ADMISSIBLE: ApplicationState(
         "ontvankelijk", "admissible", badge="badge-ok",
         transitions={S.UNDER_REVIEW: BY_ADMIN, S.AWARDED: BY_ADMIN, S.REJECTED: BY_ADMIN, S.WAITLISTED: BY_ADMIN,

@@ -142,6 +142,7 @@ def admin_show(call_id: int):
     submitted = queries.submitted_count(call.id)
     return render_template(
         "calls/admin_show.html", call=call, now=now, counts=counts, submitted=submitted,
+        next_dossier=queries.next_dossier_number(call),
         total_applications=sum(counts.values()), locked=submitted > 0, statuses=ApplicationStatus,
         actions=available_actions(call.status), action_labels=CALL_ACTION_LABELS,
         problems=publication_problems(call, now) if call.status == CallStatus.DRAFT else [],

@@ -293,7 +293,7 @@ def test_withdraw_needs_confirmation(applicant, factory, gent):
     response = browser.post(f"/applications/{app.id}/withdraw", {"reason": "x"},
                             token_from=f"/applications/{app.id}/withdraw")
     assert response.status_code == 400
-    assert "Bevestig dat u de aanvraag intrekt." in response.get_data(as_text=True)
+    assert "Bevestig dat u de aanvraag stopzet." in response.get_data(as_text=True)  # a draft is stopped
     assert "\nx</textarea>" in response.get_data(as_text=True)
     db.session.refresh(app)
     assert app.status == S.DRAFT

@@ -2,8 +2,9 @@
 and the read-only views (overview, print, receipt) that partners and the agency share."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms.validators import InputRequired
 
 from ...accounts.models import Role
 from ...calls.queries import get_call
@@ -11,14 +12,16 @@ from ...calls.rules import deadline_message
 from ...calls.states import CallStatus
 from ...i18n import _
 from ...links import external_url
+from ...money import format_eur
+from ...templating import form_error_items
 from ...unit_of_work import on_conflict
 from .. import access, queries, storage
 from .. import forms as f
 from .. import operations as ops
 from .. import sections as sec
 from ..models import Application, AttachmentKind
-from ..rules import cost_category_label
-from ..states import APPLICATION_STATES
+from ..rules import budget_totals, build_checklist, cost_category_label, financing_total
+from ..states import APPLICATION_STATES, ApplicationStatus
 from .common import bp, figures, load, render_show
 
 
@@ -104,7 +107,7 @@ def receipt(application_id: int):
 @login_required
 def edit_section(application_id: int, section: str):
     app = load(application_id)
-    spec = sec.SECTIONS.get(section)
+    spec = sec.section_for(section, app)
     if spec is None or section == "advice" or not spec.applies(app):
         abort(404)
     if section == "partners":
@@ -149,6 +152,41 @@ def edit_section(application_id: int, section: str):
     return redirect(url_for("applications.show", application_id=app.id, _anchor=f"section-{section}"))
 
 
+@bp.route("/applications/<int:application_id>/sections/<section>/check", methods=["POST"])
+@login_required
+def check_section(application_id: int, section: str):
+    """The live checklist: the section's typed values checked by the same rules as the saved ones.
+
+    Same access as editing the section (404 otherwise: the check tells nothing about an application one
+    may not edit). Nothing is saved: the posted values only replace the saved ones in a new, frozen
+    checklist input. Bad values give the messages of a save (400), never a guess."""
+    app = load(application_id)
+    spec = sec.section_for(section, app)
+    if section not in queries.LIVE_SECTIONS or spec is None or not spec.applies(app) \
+            or not access.can_edit(current_user, app):
+        abort(404)
+    form = spec.form_factory(app)()
+    sec.prepare_form(section, form, app)
+    if not form.validate():
+        errors = [{"field": field_id, "label": label, "message": message}
+                  for field_id, label, message in form_error_items(form)]
+        if getattr(form, "limit_error", None):
+            errors.append({"field": "", "label": "", "message": form.limit_error})
+        html = render_template("applications/_live_checklist.html", errors=errors, checklist=None)
+        return jsonify({"valid": False, "errors": errors, "html": html}), 400
+    data = queries.overlaid_checklist_input(app, ops.current_time(), section, sec.values_from_form(section, form))
+    checklist = build_checklist(data)
+    totals = budget_totals(data.lines, data.eligible_categories)
+    financing = financing_total(data.requested, (data.own_financial, data.own_staff, data.third_party))
+    html = render_template("applications/_live_checklist.html", errors=[], checklist=checklist, live=True)
+    return jsonify({
+        "valid": True, "html": html,
+        "items": [{"key": i.key, "title": i.title, "state": i.state, "detail": i.detail} for i in checklist],
+        "total_cost": format_eur(totals.total), "financing": format_eur(financing),
+        "total_label": _("Totale projectkost (nog niet bewaard)"),
+    })
+
+
 def _render_conflict(application_id: int, section: str, form, conflict: ops.EditConflict | None = None):
     """Both versions side by side; the next save starts from what is saved now."""
     app = load(application_id)
@@ -159,7 +197,7 @@ def _render_conflict(application_id: int, section: str, form, conflict: ops.Edit
 
 
 def _render_section(app: Application, section: str, form, *, status: int = 200, conflict=None, error=None):
-    spec = sec.SECTIONS[section]
+    spec = sec.section_for(section, app)
     context = {"app": app, "call": app.call, "section": spec, "form": form, "conflict": conflict,
                "error": error, "sections": sec.sections_for(app)}
     if section == "budget":
@@ -168,6 +206,8 @@ def _render_section(app: Application, section: str, form, *, status: int = 200, 
     if section == "financing":
         context["figures"] = figures(app)
         context["rule"] = app.call.cofinancing_rule
+    if section in queries.LIVE_SECTIONS:
+        context["checklist"] = queries.checklist_for(app, ops.current_time())
     if section == "payout":
         context["bank_letter_needed"] = queries.bank_letter_needed(app)
         context["letters"] = app.attachments_of(AttachmentKind.BANK_CONFIRMATION)
@@ -401,6 +441,11 @@ def submit(application_id: int):
 def withdraw(application_id: int):
     app = load(application_id, require=access.can_edit)
     form = f.WithdrawForm()
+    draft = app.status == ApplicationStatus.DRAFT
+    if draft:  # a draft was never handed in: it is stopped, not withdrawn
+        form.reason.label.text = _("Waarom zet u de aanvraag stop? (niet verplicht)")
+        form.confirm.label.text = _("Ik zet deze aanvraag stop. Ze kan daarna niet meer ingediend worden.")
+        form.confirm.validators = [InputRequired(_("Bevestig dat u de aanvraag stopzet."))]
     error = None
     withdrawable = APPLICATION_STATES[app.status].withdrawable
 
@@ -416,7 +461,7 @@ def withdraw(application_id: int):
         except ops.ApplicationError as exc:
             error = str(exc)
         else:
-            flash(_("De aanvraag is ingetrokken."), "success")
+            flash(_("De aanvraag is stopgezet.") if draft else _("De aanvraag is ingetrokken."), "success")
             return redirect(url_for("applications.show", application_id=app.id))
     elif request.method == "GET" and not withdrawable:
         error = ops.withdraw_refusal(app.status)

@@ -20,7 +20,9 @@ from .. import forms as f
 from .. import operations as ops
 from .. import sections as sec
 from ..models import Application, AttachmentKind, ContributionKind
-from ..rules import BudgetLineFigures, budget_totals, cost_category_label, next_step, ready_to_submit
+from ..rules import (
+    BudgetLineFigures, agency_next_step, budget_totals, cost_category_label, failing, next_step, ready_to_submit,
+)
 from ..states import APPLICATION_STATES, ApplicationStatus
 
 bp = Blueprint("applications", __name__)
@@ -37,6 +39,12 @@ def status_label(value) -> str:
         return ApplicationStatus(value).label
     except ValueError:
         return "" if value is None else str(value)
+
+
+@bp.app_template_global()
+def section_title(key: str, app: Application) -> str:
+    """A section's title for this application's call (the KPI section says what it holds)."""
+    return str(sec.section_for(key, app).title)
 
 
 @bp.app_template_filter("cost_category")
@@ -96,18 +104,30 @@ def section_filled(app: Application, key: str) -> bool:
     return False
 
 
+OPTIONAL_SECTIONS = frozenset({"partners", "attachments"})  # no checklist item asks for them
+
+
+def section_state(app: Application, key: str) -> str:
+    """'filled', 'todo', or 'optional' for an empty section that nothing requires (a sole applicant
+    without partners, no attachments): such a section is not "still to fill in"."""
+    if section_filled(app, key):
+        return "filled"
+    return "optional" if key in OPTIONAL_SECTIONS else "todo"
+
+
 def render_show(app: Application, status: int = 200, **overrides):
     now = ops.current_time()
     seen_as = capacity(app)
     refusal = ops.edit_refusal(app, now)
     editable = access.can_edit(current_user, app) and refusal is None
-    checklist = queries.checklist_for(app, now) if seen_as in {access.Capacity.LEAD, access.Capacity.ADMIN} and \
+    checklist = queries.checklist_for(app, now) if seen_as == access.Capacity.LEAD and \
         APPLICATION_STATES[app.status].editable else []
     submit_form = overrides.pop("submit_form", None) or f.SubmitForm(data={"version": app.version})
     request = app.open_info_request
     context = {
         "app": app, "call": app.call, "access": seen_as, "editable": editable, "edit_refusal": refusal,
-        "sections": sec.sections_for(app), "filled": {s.key: section_filled(app, s.key) for s in sec.SECTION_LIST},
+        "sections": sec.sections_for(app),
+        "section_states": {s.key: section_state(app, s.key) for s in sec.SECTION_LIST},
         "checklist": checklist, "ready": ready_to_submit(checklist) if checklist else False,
         "submit_form": submit_form, "figures": figures(app),
         "history": queries.status_history(app),
@@ -119,6 +139,11 @@ def render_show(app: Application, status: int = 200, **overrides):
         "bank_letter_needed": queries.bank_letter_needed(app),
         "storage": storage,
     }
+    if seen_as == access.Capacity.ADMIN:
+        # The agency's panel: the applicant's checks as the agency sees them, and the agency's next step.
+        checks = queries.screening_checklist_for(app, now)
+        context.update(agency_checks=checks, agency_failing=failing(checks),
+                       next_step=agency_next_step(app.status, due_at=request.due_at if request else None, now=now))
     if access.can_screen(current_user, app):
         context.update(
             screening_form=overrides.pop("screening_form", None) or f.ScreeningForm(
