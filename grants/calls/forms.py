@@ -258,6 +258,9 @@ class CallForm(FlaskForm):
                                  "(bijvoorbeeld 20)."))
     waiver_allowed = BooleanField(lazy_gettext("Een gemotiveerde afwijking van de cofinanciering mag worden "
                                                "aangevraagd"))
+    one_award_per_organisation = BooleanField(lazy_gettext("Hoogstens één toekenning per organisatie"))
+    partial_awards = BooleanField(
+        lazy_gettext("Een gedeeltelijke toekenning mag, wanneer het budget halverwege een aanvraag opraakt"))
     eligible_cost_categories = MultiCheckboxField(lazy_gettext("Subsidiabele kosten"),
                                                   choices=list(COST_CATEGORY_LABELS.items()))
 
@@ -442,6 +445,8 @@ class CallForm(FlaskForm):
             one_application_per_organisation=self.one_application_per_organisation.data,
             cofinancing_kind=CofinancingKind(self.cofinancing_kind.data),
             cofinancing_value=self.cofinancing_value.data, waiver_allowed=self.waiver_allowed.data,
+            one_award_per_organisation=self.one_award_per_organisation.data,
+            partial_awards=self.partial_awards.data,
             eligible_cost_categories=list(self.eligible_cost_categories.data or []),
             jurors_per_application=self.jurors_per_application.data or 1,
             jurors_see_other_scores=self.jurors_see_other_scores.data,
@@ -526,6 +531,7 @@ def form_data_from_call(call) -> dict:
         "one_application_per_organisation": call.one_application_per_organisation,
         "cofinancing_kind": call.cofinancing_kind.value, "cofinancing_value": call.cofinancing_value,
         "waiver_allowed": call.waiver_allowed, "eligible_cost_categories": list(call.eligible_cost_categories or []),
+        "one_award_per_organisation": call.one_award_per_organisation, "partial_awards": call.partial_awards,
         "selection_mode": call.selection_mode.value, "jurors_per_application": call.jurors_per_application,
         "jurors_see_other_scores": call.jurors_see_other_scores, "report_months": list(call.report_months or []),
         "criteria": [{"id": str(c.id), "position": i, "name": c.name, "description": c.description,
@@ -551,6 +557,8 @@ def form_data_from_preset(preset) -> dict:
         "one_application_per_organisation": values["one_application_per_organisation"],
         "cofinancing_kind": values["cofinancing_kind"].value, "cofinancing_value": values["cofinancing_value"],
         "waiver_allowed": values["waiver_allowed"], "eligible_cost_categories": values["eligible_cost_categories"],
+        "one_award_per_organisation": values["one_award_per_organisation"],
+        "partial_awards": values["partial_awards"],
         "selection_mode": values["selection_mode"].value, "jurors_per_application": values["jurors_per_application"],
         "jurors_see_other_scores": values["jurors_see_other_scores"], "report_months": values["report_months"],
         "criteria": [{"position": i, "name": c.name, "description": c.description, "weight": c.weight,

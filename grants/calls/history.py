@@ -47,6 +47,8 @@ register_fields("calls", {
     "cofinancing_kind": ("cofinancieringsregel", "co-financing rule", "cofinancing_kind"),
     "cofinancing_value": ("waarde van de cofinancieringsregel", "value of the co-financing rule", "number"),
     "waiver_allowed": ("afwijking mogelijk", "waiver possible", "bool"),
+    "one_award_per_organisation": ("één toekenning per organisatie", "one award per organisation", "bool"),
+    "partial_awards": ("gedeeltelijke toekenning mogelijk", "partial awards possible", "bool"),
     "eligible_cost_categories": ("subsidiabele kosten", "eligible costs", "cost_category"),
     "jurors_per_application": ("juryleden per aanvraag", "jurors per application", "number"),
     "jurors_see_other_scores": ("juryleden zien elkaars scores", "jurors see each other's scores", "bool"),

@@ -119,6 +119,8 @@ class CallData:
     cofinancing_kind: CofinancingKind = CofinancingKind.NONE
     cofinancing_value: Decimal | None = None
     waiver_allowed: bool = False
+    one_award_per_organisation: bool = False
+    partial_awards: bool = False
     eligible_cost_categories: list[str] = field(default_factory=list)
     jurors_per_application: int = 3
     jurors_see_other_scores: bool = False
@@ -148,7 +150,8 @@ SCALAR_FIELDS = [
     "title", "description", "kind", "selection_mode", "dossier_prefix", "opens_at", "closes_at", "envelope",
     "max_amount", "max_amount_per_year", "min_duration_months", "max_duration_months", "renewable_times",
     "project_start", "allowed_kinds", "partnerships_allowed", "one_application_per_organisation",
-    "cofinancing_kind", "cofinancing_value", "waiver_allowed", "eligible_cost_categories",
+    "cofinancing_kind", "cofinancing_value", "waiver_allowed", "one_award_per_organisation", "partial_awards",
+    "eligible_cost_categories",
     "jurors_per_application", "jurors_see_other_scores", "report_months",
 ]
 

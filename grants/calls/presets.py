@@ -70,6 +70,8 @@ class CallPreset:
     cofinancing_kind: CofinancingKind = CofinancingKind.NONE
     cofinancing_value: Decimal | None = None
     waiver_allowed: bool = False
+    one_award_per_organisation: bool = False
+    partial_awards: bool = False
     eligible_cost_categories: tuple[str, ...] = ()
     jurors_per_application: int = 3
     jurors_see_other_scores: bool = False
@@ -91,6 +93,7 @@ class CallPreset:
             "one_application_per_organisation": self.one_application_per_organisation,
             "cofinancing_kind": self.cofinancing_kind, "cofinancing_value": self.cofinancing_value,
             "waiver_allowed": self.waiver_allowed, "eligible_cost_categories": list(self.eligible_cost_categories),
+            "one_award_per_organisation": self.one_award_per_organisation, "partial_awards": self.partial_awards,
             "jurors_per_application": self.jurors_per_application,
             "jurors_see_other_scores": self.jurors_see_other_scores, "report_months": list(self.report_months),
         }

@@ -488,3 +488,26 @@ def test_nonsense_in_the_lifecycle_and_unlock_forms(admin, factory):
     response = admin.post(f"{show}/lock", {}, token_from=show)
     assert response.status_code == 302 and "De regels zijn niet ontgrendeld." in page(admin.get(show))
     assert admin.get("/admin/calls/new?kind=%00%27").status_code == 200
+
+
+# --------------------------------------------------------------------------- award rules
+
+
+def test_the_call_says_whether_one_award_per_organisation_and_partial_awards_apply(admin):
+    fields = _valid_counter_voices(admin)
+    assert "one_award_per_organisation" not in fields and "partial_awards" not in fields  # off by default
+    response = _post(admin, "/admin/calls/new?kind=counter_voices",
+                     change(fields, one_award_per_organisation="y", partial_awards="y"))
+    assert response.status_code == 302, page(response)
+    call = _only_call()
+    assert (call.one_award_per_organisation, call.partial_awards) == (True, True)
+    rules = page(admin.get(f"/admin/calls/{call.id}"))
+    assert "Per organisatie is hoogstens één toekenning mogelijk." in rules
+    assert "gedeeltelijke toekenning" in rules
+    fields = read_form(admin.get(f"/admin/calls/{call.id}/edit").get_data(as_text=True))
+    assert fields["one_award_per_organisation"] == "y"
+    assert _post(admin, f"/admin/calls/{call.id}/edit", change(fields, partial_awards=None)).status_code == 302
+    db.session.refresh(call)
+    assert (call.one_award_per_organisation, call.partial_awards) == (True, False)
+    [event] = _events("call.update", call.id)
+    assert event.changes["partial_awards"] == [True, False]
