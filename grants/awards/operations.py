@@ -546,7 +546,21 @@ def publish_awards(call: Call, actor) -> PublishResult:
         "awarded": [None, counts[DecisionOutcome.AWARDED]], "rejected": [None, counts[DecisionOutcome.REJECTED]],
         "waitlisted": [None, counts[DecisionOutcome.WAITLISTED]], "total_awarded": [None, total],
         "awards_published_at": [None, now]}, actor=actor)
+    _decide_call_when_complete(call, actor)
     return PublishResult(len(decisions), len(projects), mails)
+
+
+def _decide_call_when_complete(call: Call, actor) -> None:
+    """With every application decided, publishing the decisions also marks the call decided (its own
+    audited step); otherwise the call stays where it is until the rest is decided."""
+    from ..calls.operations import TransitionRefused, change_status
+    from ..calls.states import action_allowed
+    if not action_allowed("decide", call.status):
+        return
+    try:
+        change_status(call, "decide", actor=actor)
+    except TransitionRefused:
+        pass  # applications still without a decision: the agency decides the call later
 
 
 __all__ = [

@@ -207,3 +207,28 @@ def test_the_agency_default_mail_applies_to_calls_without_their_own(setting, bro
     mail = [m for m in smtp_server.wait_for(9) if m["to"][0] == "aanvrager2@org.demo"][0]
     assert mail["subject"] == f"Reservelijst {apps[2].dossier_number}"
     assert mail["body"].startswith(f"Standaard: {MOTIVATIONS['waitlisted']}")
+
+
+def test_publication_marks_the_call_decided_once_every_application_is_decided(setting, browser, factory):
+    from grants.calls.states import CallStatus
+    call = setting["call"]
+    call.status = CallStatus.UNDER_REVIEW
+    db.session.commit()
+    assert _publish(browser, factory, call).status_code == 302
+    db.session.refresh(call)
+    assert call.status == CallStatus.DECIDED
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.object_type == "calls", AuditEvent.object_id == call.id).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["award.publish", "call.decide"]
+
+
+def test_publication_leaves_the_call_under_review_while_an_application_waits(setting, browser, factory):
+    from grants.calls.states import CallStatus
+    call = setting["call"]
+    call.status = CallStatus.UNDER_REVIEW
+    org = factory.organisation()
+    factory.application(call, org, status=ApplicationStatus.ADMISSIBLE)  # no decision yet
+    db.session.commit()
+    assert _publish(browser, factory, call).status_code == 302
+    db.session.refresh(call)
+    assert call.status == CallStatus.UNDER_REVIEW

@@ -136,7 +136,7 @@ def test_every_action_the_code_records_has_its_sentence():
     """Each action the operations record (an "<object>.<verb>" literal in an operations module) has a
     sentence on the history page."""
     import pathlib
-    actions = re.compile(r'"((?:application|call|jury|user|organisation|project|report|payment|plan)\.[a-z_]+)"')
+    actions = re.compile(r'"((?:application|award|call|jury|user|organisation|project|report|payment|plan)\.[a-z_]+)"')
     found = set()
     for path in pathlib.Path("grants").rglob("operations.py"):
         found.update(actions.findall(path.read_text(encoding="utf-8")))
