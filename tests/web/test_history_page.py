@@ -132,7 +132,7 @@ def test_history_in_english(admin, factory):
     assert "published" in text and "draft" in text and "gepubliceerd" not in text
 
 
-def test_every_action_the_code_records_has_its_sentence():
+def test_every_action_the_code_records_has_its_sentence(app):  # the app registers the parts' words
     """Each action the operations record (an "<object>.<verb>" literal in an operations module) has a
     sentence on the history page."""
     import pathlib
