@@ -95,7 +95,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "applications.receipt": row("login", "200", "200", "404", "200", "404", "404", "200"),
     # the owner: submitted, sent to the application (302); who may only read it: 403
     "applications.edit_section": row("login", "302", "403", "404", "403", "404", "404", "403"),
-    # applicants only (jurors and admins: 403); the page itself says the call is closed
+    # applicants only (jurors and admins: 403); the page itself says why an organisation may not start
     "applications.start": row("login", "200", "200", "200", "403", "403", "403", "403"),
     "applications.withdraw": row("login", "200", "403", "404", "403", "404", "404", "403"),
     "applications.advice": row("login", "403", "403", "404", "403", "404", "404", "ok"),
