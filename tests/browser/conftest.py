@@ -58,10 +58,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _WATCHED.clear()  # before the fixtures: the `page` fixture (and login_as) already watch
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """The last page of a journey is checked too, as part of the test (a failure, not an error)."""
-    _WATCHED.clear()
     result = yield
     for page in list(_WATCHED):
         check_pending(page)
