@@ -12,6 +12,12 @@
     login_as      login_as("admin" | "juror" | "applicant", organisations=[REFNIS/KBO...]) -> e-mail:
                   creates a fresh user of that role and logs the page in with it.
 
+Every page a journey visits is checked (watch_pages): after each navigation of a watched page, at
+the test's next use of the page (and once more when the test ends), axe-core runs on the page as it
+is, at 1280 px and again at 390 px wide, and at 390 px the page may not be wider than the screen.
+Any axe violation, of any impact, fails the test with the rules and the elements. axe-core comes from
+npm into .cache/npm (scripts/test installs it).
+
 The server is shared by the tests of a worker, so tests stay independent by using their own users
 (login_as / create_user) and unique names for what they create; the demo accounts are there to be
 logged in with, not changed. Every test in this folder is marked `browser` (scripts/test runs them
@@ -39,6 +45,8 @@ PASSWORD = "Browser-test-2026"
 TIMEOUT_MS = 10_000  # a failing expectation fails in seconds, not after Playwright's default 30 s
 
 HERE = Path(__file__).resolve().parent
+AXE_JS = HERE.parents[1] / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+WIDE, NARROW = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 
 # --- marking and failure screenshots ----------------------------------------------------------
@@ -48,6 +56,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _WATCHED.clear()  # before the fixtures: the `page` fixture (and login_as) already watch
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The last page of a journey is checked too, as part of the test (a failure, not an error)."""
+    result = yield
+    for page in list(_WATCHED):
+        check_pending(page)
+    return result
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -75,11 +97,110 @@ def chromium():
         playwright.stop()
 
 
+# --- every page checked: axe-core at two widths, and no page wider than a phone's screen ---------
+
+_WATCHED: list = []  # the pages watched in the running test
+# Page methods that do not touch the document: no check before them.
+_UNCHECKED = {"on", "once", "remove_listener", "close", "is_closed", "set_viewport_size", "screenshot",
+              "wait_for_timeout", "set_default_timeout", "set_default_navigation_timeout"}
+
+
+def page_width(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+def widest_elements(page, width: int = 390) -> list[str]:
+    """The elements that stick out beyond the screen (outside scrolling wrappers), for a failure message."""
+    return page.evaluate("""(width) => Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-scroll'))
+        .slice(0, 5)
+        .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""",
+                         width)
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (every impact)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        if not AXE_JS.exists():
+            pytest.fail(f"axe-core not found at {AXE_JS}: run scripts/test once, or "
+                        "npm install --prefix .cache/npm axe-core@4")
+        # Through the DevTools protocol, not a <script> element: the page's CSP (script-src 'self') holds.
+        page.evaluate("() => {" + AXE_JS.read_text(encoding="utf-8") + "\n}")
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.slice(0, 3).map(n => n.target.join(' ')), count: v.nodes.length}));
+    }""")
+
+
+def _readable(violations: list[dict]) -> str:
+    return "\n".join(f"  - {v['id']} ({v['impact']}): {v['help']} [{v['count']}x: {', '.join(v['targets'])}]"
+                      for v in violations)
+
+
+def check_page(page) -> None:
+    """axe-core at 1280 px and at 390 px on the same page state, and at 390 px nothing wider than the screen."""
+    page.wait_for_load_state("load")
+    if page.evaluate("() => document.contentType") != "text/html":
+        return
+    viewport = page.viewport_size or WIDE
+    problems = []
+    try:
+        for size in (WIDE, NARROW):
+            page.set_viewport_size(size)
+            violations = axe_violations(page)
+            if violations:
+                problems.append(f"at {size['width']} px:\n{_readable(violations)}")
+            if size is NARROW and page_width(page) > NARROW["width"]:
+                problems.append(f"at 390 px the page is {page_width(page)} px wide: {widest_elements(page)}")
+    finally:
+        page.set_viewport_size(viewport)
+    if problems:
+        raise AssertionError(f"accessibility of {page.url}:\n" + "\n".join(problems))
+
+
+def check_pending(page) -> None:
+    state = getattr(page, "_journey_check", None)
+    if state is not None and state["pending"] and not page.is_closed():
+        state["pending"] = False
+        check_page(page)
+
+
+def watch_pages(page):
+    """Check `page` after each of its navigations, at the test's next call of a page method (before it
+    acts on the new page) and when the test ends (pytest_runtest_call above). Returns the page."""
+    if getattr(page, "_journey_check", None) is not None:
+        return page
+    _WATCHED.append(page)
+    state = page._journey_check = {"pending": False}
+
+    def navigated(frame):
+        if frame == page.main_frame:
+            state["pending"] = True
+    page.on("framenavigated", navigated)
+
+    def checked_first(method):
+        def call(*args, **kwargs):
+            check_pending(page)
+            return method(*args, **kwargs)
+        return call
+    for name in dir(type(page)):
+        if name.startswith("_") or name in _UNCHECKED or isinstance(getattr(type(page), name), property):
+            continue
+        method = getattr(page, name)
+        if callable(method):
+            setattr(page, name, checked_first(method))
+    return page
+
+
 @pytest.fixture
 def page(chromium, live_server, request):
-    context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels")
+    context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels",
+                                   viewport=WIDE)
     context.set_default_timeout(TIMEOUT_MS)
+    context.on("page", watch_pages)
     page = context.new_page()
+    watch_pages(page)
     try:
         yield page
     finally:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.support.applications import pdf_bytes
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, watch_pages
 
 pytestmark = pytest.mark.browser
 
@@ -435,7 +435,7 @@ def test_admin_asks_for_more_information_and_the_applicant_completes_and_resubmi
     # The applicant sees the question, can edit again and resubmits.
     applicant_context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels")
     try:
-        applicant = applicant_context.new_page()
+        applicant = watch_pages(applicant_context.new_page())
         live_server.login(applicant, first, PASSWORD)
         home_row = applicant.get_by_role("table", name="Aanvragen van uw organisaties").locator("tbody tr")
         expect(home_row).to_contain_text("aanvullende informatie gevraagd")

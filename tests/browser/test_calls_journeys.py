@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from .conftest import watch_pages
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +120,7 @@ def test_admin_creates_a_counter_voices_call_from_the_preset_and_the_public_find
     # A visitor who is not logged in finds it among the open calls, with the time left.
     visitor_context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels")
     try:
-        visitor = visitor_context.new_page()
+        visitor = watch_pages(visitor_context.new_page())
         visitor.goto(live_server.url("/calls"))
         expect(visitor.get_by_role("button", name="Afmelden")).to_have_count(0)
         card = visitor.locator("ul.cards li").filter(has=visitor.get_by_role("link", name=title, exact=True))

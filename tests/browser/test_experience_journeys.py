@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, page_width, watch_pages, widest_elements
 from .test_application_journeys import _application, _open_call
 
 pytestmark = pytest.mark.browser
@@ -120,18 +120,6 @@ def test_without_javascript_the_page_saves_and_shows_the_checklist(chromium, liv
         context.close()
 
 
-def _widest(page) -> list[str]:
-    """The elements that stick out beyond the screen (outside scrolling wrappers), for the failure message."""
-    return page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
-        .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-scroll'))
-        .slice(0, 5)
-        .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
-
-
-def _width(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth")
-
-
 def test_at_390_px_no_main_page_is_wider_than_the_screen(chromium, live_server):
     import sqlalchemy as sa
 
@@ -142,16 +130,16 @@ def test_at_390_px_no_main_page_is_wider_than_the_screen(chromium, live_server):
     context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels",
                                    viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = watch_pages(context.new_page())  # axe-core on each page too, at 390 px and at 1280 px
     too_wide = []
 
     def visit(paths):
         for path in paths:
             response = page.goto(live_server.url(path))
             assert response.status == 200, path
-            width = _width(page)
+            width = page_width(page)
             if width > 390:
-                too_wide.append((path, width, _widest(page)))
+                too_wide.append((path, width, widest_elements(page)))
 
     try:
         visit(["/", "/calls", f"/calls/{call_id}", "/login"])

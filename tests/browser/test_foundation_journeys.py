@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DEMO_PASSWORD, PASSWORD
+from .conftest import DEMO_PASSWORD, PASSWORD, watch_pages
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_admin_sees_admin_menu_and_applicant_does_not(page, live_server, chromiu
 
     applicant = chromium.new_context(base_url=str(live_server))
     try:
-        other = applicant.new_page()
+        other = watch_pages(applicant.new_page())
         live_server.login(other, "gent@gemeente.demo")
         expect(other.get_by_role("heading", level=1)).to_have_text("Mijn aanvragen")
         expect(other.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties")).to_have_count(0)
