@@ -138,6 +138,9 @@ BENCH_USERS = {  # role -> e-mail of the user the pages are requested as
     "applicant": "bench-applicant@bench.example.be",
 }
 APPLICANT_ORGANISATIONS = ["44021", "12025"]  # Gent and Mechelen (REFNIS)
+# Production requires a second factor of admins: on the server the bench admin enrols once (the secret
+# is read from the enrolment page) and logs in with a code from then on.
+_totp_secrets: dict[str, str] = {}
 USER_AGENT = "grants-bench/1"  # the same for login and load: the session is bound to it
 
 
@@ -1370,10 +1373,35 @@ def login_cookie(base: str, role: str) -> str:
         raise RuntimeError(f"GET /login answered {status} without a session cookie")
     status, headers, _ = _request("POST", base + "/login", cookie=f"session={session}", body={
         "csrf_token": _csrf(html), "email": BENCH_USERS[role], "password": BENCH_PASSWORD})
-    session = _session_cookie(headers)
-    if status != 302 or not session or headers.get("Location", "").endswith("/login"):
+    session = _session_cookie(headers) or session
+    step = headers.get("Location", "") if status == 302 else ""
+    if step.endswith(("/login/code", "/login/enrol")):
+        status, headers, session = _second_factor(base, role, session, step.rsplit("/", 1)[-1])
+    if status != 302 or not session or headers.get("Location", "").endswith(("/login", "/login/code")):
         raise RuntimeError(f"logging in as {role} on the server failed ({status})")
     return f"session={session}"
+
+
+def _second_factor(base: str, role: str, session: str, step: str):
+    """The TOTP step of an admin's login on the server: enrol (the secret is on the page) or give a code.
+    A code is accepted once, so a second login within the same 30 seconds waits for the next one."""
+    import pyotp
+    status, headers = 0, {}
+    for _attempt in range(2):
+        status, headers, html = _request("GET", f"{base}/login/{step}", cookie=f"session={session}")
+        session = _session_cookie(headers) or session
+        if step == "enrol":
+            found = re.search(r'<code class="secret">([^<]+)</code>', html)
+            if not found:
+                raise RuntimeError("no secret on the enrolment page")
+            _totp_secrets[role] = found.group(1).replace(" ", "")
+        status, headers, _ = _request("POST", f"{base}/login/{step}", cookie=f"session={session}", body={
+            "csrf_token": _csrf(html), "code": pyotp.TOTP(_totp_secrets[role]).now()})
+        session = _session_cookie(headers) or session
+        if status in (200, 302):  # enrolment answers with the recovery codes page, already logged in
+            return 302, {"Location": "/"}, session
+        time.sleep(30 - time.time() % 30 + 1)
+    return status, headers, session
 
 
 def ensure_wrk() -> str:
