@@ -155,7 +155,8 @@ def test_payment_steps_follow_the_records(factory):
     assert advance.status == PaymentStatus.PAID and advance.paid_at is not None
     with pytest.raises(ops.ReportingError):
         ops.approve_payment(balance, admin)  # still waiting for its report
-    actions = [e.action for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "payments"))]
+    actions = [e.action for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "payments")
+                                                          .order_by(AuditEvent.id))]
     assert actions == ["payment.approve", "payment.pay"]
 
 
