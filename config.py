@@ -67,6 +67,7 @@ class Config:
     TOTP_PENDING_SECONDS = 300  # between the password step and the code step
     RECOVERY_CODE_COUNT = 10
     HSTS_SECONDS = 0  # Strict-Transport-Security only in production (see ProductionConfig)
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's notation; a stored hash names its own method
 
 
 class DevelopmentConfig(Config):
@@ -86,6 +87,9 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     SECRET_KEY = "test-secret-key"
     MAIL_SERVER = ""
+    # A cheap hash: the suite makes and checks thousands (scrypt costs ~0.1 s each). The method
+    # does not change what is checked; test_passwords asserts that the other configurations use scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def _from_environment() -> dict:

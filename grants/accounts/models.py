@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +13,12 @@ from ..db_types import UTCDateTime, enum_column
 from ..extensions import db
 from ..states import Text
 from ..timeutil import utcnow
+
+
+def hash_password(password: str) -> str:
+    """A salted hash with the configured method (PASSWORD_HASH_METHOD; scrypt outside the tests)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 class Role(enum.StrEnum):
@@ -73,7 +80,7 @@ class User(UserMixin, db.Model):
                                   order_by="RecoveryCode.id")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.end_sessions()
 
     def end_sessions(self) -> None:

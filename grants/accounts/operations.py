@@ -14,7 +14,7 @@ import pyotp
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..audit.operations import diff, record, snapshot
 from ..extensions import db
@@ -28,7 +28,7 @@ from ..ratelimit import address_key, hit_in_transaction
 from ..states import current_language
 from ..timeutil import format_local, utcnow
 from ..unit_of_work import keep_changes_on_error
-from .models import ApiToken, LoginThrottle, RecoveryCode, Role, User
+from .models import ApiToken, LoginThrottle, RecoveryCode, Role, User, hash_password
 
 RESET_SALT = "password-reset"
 
@@ -79,7 +79,7 @@ def register_failed_login(email: str, client: str) -> None:
 @functools.cache
 def _dummy_hash() -> str:
     """A hash of a random password, made once per process: checked when there is no real one to check."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def authenticate(email: str, password: str, client: str) -> User:

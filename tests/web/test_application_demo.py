@@ -15,16 +15,14 @@ from grants.money import format_eur
 from grants.organisations.models import Organisation, PartnershipMember
 
 from tests.support.applications import csrf
+from tests.support.demo import seed_demo_once
 
 COUNTER_VOICES = "Maatschappelijke tegengeluiden mobiliseren 2017"
 
 
 @pytest.fixture
 def seeded(app):
-    from grants.demo import seed_demo
-    messages: list[str] = []
-    seed_demo(messages.append)
-    db.session.commit()
+    messages = seed_demo_once()
     assert db.session.scalar(sa.select(Call).where(Call.title == COUNTER_VOICES)), \
         "the calls demo (grants/demo/calls.py) must create the historical calls: " + " | ".join(messages)
     return messages

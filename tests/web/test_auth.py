@@ -171,7 +171,25 @@ def test_tampered_reset_link_is_refused(browser):
 def test_passwords_are_hashed(factory):
     user = factory.user()
     assert factory.PASSWORD not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert user.password_hash.startswith("pbkdf2:sha256:1000$")  # the suite's cheap method
+    assert user.check_password(factory.PASSWORD) and not user.check_password(factory.PASSWORD + "x")
+
+
+def test_outside_the_tests_passwords_are_hashed_with_scrypt(tmp_path, monkeypatch):
+    from werkzeug.security import check_password_hash
+
+    from grants import create_app
+    from grants.accounts.models import hash_password
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("BASE_URL", "https://subsidies.example")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    for env in ("development", "production"):
+        monkeypatch.setenv("GRANTS_ENV", env)
+        app = create_app()
+        with app.app_context():
+            stored = hash_password("correct-horse-42")
+        assert stored.startswith("scrypt:32768:8:1$"), env
+        assert check_password_hash(stored, "correct-horse-42")
 
 
 def test_session_cookie_is_httponly_and_lax(browser, factory):

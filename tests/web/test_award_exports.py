@@ -24,6 +24,7 @@ from grants.extensions import db
 from grants.jury.models import Panel
 from grants.timeutil import utcnow
 from tests.conftest import auth
+from tests.support.demo import seed_demo_once
 
 COUNTER_VOICES = "Maatschappelijke tegengeluiden mobiliseren 2017"
 REGIE_2015 = "Lokale regierol 2015"
@@ -48,9 +49,7 @@ DEMO_TEXT_LIST = """\
 
 @pytest.fixture
 def seeded(app):
-    from grants.demo import seed_demo
-    seed_demo()
-    db.session.commit()
+    seed_demo_once()
 
 
 def _call(title: str) -> Call:

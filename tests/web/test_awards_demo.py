@@ -14,15 +14,14 @@ from grants.awards.models import Decision, DecisionOutcome
 from grants.calls.models import Call
 from grants.demo.accounts import DEMO_PASSWORD
 from grants.extensions import db
+from tests.support.demo import seed_demo_once
 
 D = Decimal
 
 
 @pytest.fixture
 def seeded(app):
-    from grants.demo import seed_demo
-    seed_demo()
-    db.session.commit()
+    seed_demo_once()
 
 
 def _call(title: str) -> Call:

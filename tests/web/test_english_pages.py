@@ -37,6 +37,7 @@ from grants.demo.accounts import DEMO_PASSWORD
 from grants.extensions import db
 from grants.organisations.models import Organisation
 from tests.conftest import Browser, csrf_token_from
+from tests.support.demo import seed_demo_once
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "grants" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -208,9 +209,7 @@ def _user(email: str) -> User:
 
 @pytest.fixture
 def demo(app):
-    from grants.demo import seed_demo
-    seed_demo()
-    db.session.commit()
+    seed_demo_once()
     if not COMPILED.exists() or COMPILED.stat().st_mtime < CATALOGUE.stat().st_mtime:
         pytest.fail("the compiled catalogue is older than messages.po: run "
                     "`pybabel compile -d grants/translations` first")

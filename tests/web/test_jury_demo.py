@@ -22,6 +22,7 @@ from grants.jury.queries import call_ranking
 from grants.jury.states import SheetStatus, sheet_status
 from grants.money import format_eur
 from tests.conftest import Browser
+from tests.support.demo import seed_demo_once
 
 COUNTER_VOICES = "Maatschappelijke tegengeluiden mobiliseren 2017"
 OPEN_CALL = "Maatschappelijke tegengeluiden 2027"
@@ -30,9 +31,7 @@ GENT_APPLICANTS = {"Vroemvroem", "Averroes", "Hogeschool Gent", "Moskee-overleg 
 
 @pytest.fixture
 def seeded(app):
-    from grants.demo import seed_demo
-    seed_demo()
-    db.session.commit()
+    seed_demo_once()
 
 
 def _call(title):

@@ -19,6 +19,7 @@ from grants.reporting.models import Payment, PolicyPlan, Report
 from grants.reporting.rules import ProjectStatus
 from grants.reporting.states import PaymentKind, PaymentStatus, ReportStatus
 from tests.support.reporting import text_of
+from tests.support.demo import seed_demo_once
 
 PASSWORD = "Samenleven-2026"
 SEED_142 = [
@@ -36,9 +37,7 @@ SEED_142 = [
 
 @pytest.fixture
 def seeded(app):
-    from grants.demo import seed_demo
-    seed_demo()
-    db.session.commit()
+    seed_demo_once()
 
 
 def _projects(title: str) -> list[Project]:
