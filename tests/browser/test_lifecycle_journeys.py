@@ -168,13 +168,16 @@ def test_an_admin_screens_assigns_ranks_decides_publishes_and_downloads_the_awar
     # The third gets what is left of the envelope, less than asked: the checks say so first.
     page.get_by_role("link", name=third["dossier"]).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(third["title"])
+    expect(page.locator(".flash-warning")).to_contain_text("5.000,50 EUR meer dan het budget")  # at the asked amount
     page.get_by_label("Toekennen").check()
     amount = page.get_by_label("Toegekend bedrag (euro)")
     amount.fill("30.000,00")
     page.get_by_label("Motivering", exact=True).fill("Goed project; het budget laat een deel van het gevraagde toe.")
     page.get_by_role("button", name="Beslissing bewaren (ontwerp)").click()
-    expect(page.locator(".error-summary")).to_be_visible()
-    expect(page.locator("#amount-error, .error").first).to_contain_text("budget")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Het budget van de oproep is 100.000,00 EUR. De andere toekenningen (75.000,50 EUR) en dit bedrag "
+        "(30.000,00 EUR) komen samen op 105.000,50 EUR: 5.000,50 EUR meer dan het budget.")
+    expect(page.locator("#required-own")).to_have_text("0,00 EUR")  # a call without co-financing
     amount.fill("20.000,25")
     page.get_by_role("button", name="Beslissing bewaren (ontwerp)").click()
     expect(_flash(page)).to_contain_text(f"De beslissing over {third['dossier']} is bewaard als ontwerp.")
@@ -214,3 +217,134 @@ def test_an_admin_screens_assigns_ranks_decides_publishes_and_downloads_the_awar
     total = next(r for r in rows if r["Dossiernummer"] == "Totaal")
     assert _cents(total["Toegekend"]) == D("95000.75")
     assert _cents(total["Gevraagd"]) == D("105000.50")
+
+
+# --- journey 2: the project reports, the admin approves and pays ----------------------------------------
+
+def _funded_project(live_server, key: str) -> dict:
+    """A project of a decided call of our own: 40.000,00 EUR awarded on a budget of 45.000,00 (staff 30.000,00,
+    operating 15.000,00), two KPIs confirmed in the award (400 participants, 24 meetings), the 60% advance
+    (24.000,00) paid at the start, the 40% balance waiting for the final report. Its applicant is a new user."""
+    from datetime import date
+
+    from grants.organisations.models import OrganisationKind
+    from tests.factories import Factory
+    from tests.support.reporting import funded_call, funded_project
+
+    factory = Factory()
+    with live_server.app_context() as session:
+        call = funded_call(factory, title=f"Opvolgingsoproep {key}", dossier_prefix="OP",
+                           project_start=date(2025, 12, 1))
+        org = factory.organisation(f"vzw Verbinding {key}", kind=OrganisationKind.NONPROFIT, place="Leuven")
+        applicant = factory.user(email=f"projectleider-{key}@browser.example.be", name=f"Projectleider {key}",
+                                 organisations=[org], password=PASSWORD)
+        project = funded_project(factory, call, org, amount=D("40000.00"), title=f"Verhalen die verbinden {key}",
+                                 start_date=date(2025, 12, 1), end_date=date(2026, 11, 30),
+                                 dossier_number=f"OP-{key}-0001", dossier_sequence=1,
+                                 contact_email=f"contact-{key}@browser.example.be", submitted_by_id=applicant.id)
+        factory.payment(project, kind="advance", status="paid")
+        assert [(p.label, p.amount, p.status.value) for p in project.payments] == [
+            ("Voorschot", D("24000.00"), "paid"), ("Saldo", D("16000.00"), "planned")]
+        assert [r.label for r in project.reports] == ["Eindverslag"]
+        session.commit()
+        return {"project_id": project.id, "title": project.application.title, "organisation": org.name,
+                "applicant": applicant.email, "contact": project.application.contact_email,
+                "kpis": [k.name for k in call.kpis]}
+
+
+def test_a_project_reports_and_the_admin_approves_and_pays_the_balance(page, live_server, chromium):
+    from .conftest import watch_pages
+
+    key = uuid.uuid4().hex[:8]
+    setting = _funded_project(live_server, key)
+    title = setting["title"]
+    participants, meetings = setting["kpis"]
+
+    # The project's applicant fills in the final report, part by part, and submits it.
+    live_server.login(page, setting["applicant"], PASSWORD)
+    projects = page.get_by_role("article").filter(has_text=title)
+    projects.get_by_role("link", name="Eindverslag").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eindverslag")
+    expect(page.locator("#submit")).to_contain_text("Beschrijf de voortgang van het project.")
+
+    page.locator("#section-progress").get_by_role("link", name="Wijzigen").click()
+    page.get_by_label("Voortgang van het project").fill("Twaalf vertelavonden in vier wijken, met de bibliotheek.")
+    page.get_by_label("Knelpunten en successen").fill("Minder avonden dan gepland; de verhalen gingen online rond.")
+    page.get_by_role("button", name="Bewaren").click()
+    expect(_flash(page)).to_contain_text("'Voortgang, knelpunten en successen' is bewaard.")
+
+    page.locator("#section-kpis").get_by_role("link", name="Wijzigen").click()
+    page.get_by_label(f"{participants} (personen)").fill("412")
+    page.get_by_label(f"{meetings} (activiteiten)").fill("20")
+    page.get_by_role("button", name="Bewaren").click()  # below the target without a motivation: refused
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Motiveer elke indicator die onder de doelstelling uit de toekenning blijft.")
+    expect(page.locator("#error-summary")).to_contain_text(f"Motivering bij {meetings}")
+    expect(page.get_by_label(f"{meetings} (activiteiten)")).to_have_value("20")  # what was typed stays
+    page.get_by_label(f"Motivering bij {meetings}").fill("Vier avonden vielen weg door de verbouwing van de zaal.")
+    page.get_by_role("button", name="Bewaren").click()
+    expect(_flash(page)).to_contain_text("'Indicatoren (KPI's)' is bewaard.")
+    kpis = page.get_by_role("table", name="Gerealiseerd tegenover de doelstelling uit de toekenning")
+    expect(kpis.get_by_role("row", name=re.compile(participants))).to_contain_text("412")
+    expect(kpis.get_by_role("row", name=re.compile(meetings))).to_contain_text("Vier avonden vielen weg")
+
+    page.locator("#section-finances").get_by_role("link", name="Wijzigen").click()
+    page.get_by_label("Uitgegeven: personeel").fill("30.000,00")
+    page.get_by_label("Uitgegeven: werking").fill("12.345,67")
+    page.get_by_label("Gerealiseerde eigen financiële inbreng").fill("5.000,00")
+    page.get_by_label("Gerealiseerde eigen personeelsinzet (gewaardeerd in euro)").fill("0")
+    page.get_by_label("Gerealiseerde bijdragen van derden").fill("0")
+    page.get_by_role("button", name="Bewaren").click()
+    expect(_flash(page)).to_contain_text("is bewaard.")
+    costs = page.get_by_role("table", name="Uitgaven per subsidiabele kostensoort")
+    expect(costs.locator("tfoot")).to_contain_text("45.000,00 EUR")
+    expect(costs.locator("tfoot")).to_contain_text("42.345,67 EUR")
+
+    page.get_by_role("button", name="Verslag indienen").click()
+    expect(_flash(page)).to_contain_text("Het verslag is ingediend. U ontvangt een bevestiging per e-mail.")
+
+    # The admin reviews it: the settlement shown before approving, then the balance approved and paid.
+    admin_context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels")
+    try:
+        admin = watch_pages(admin_context.new_page())
+        admin_email = live_server.create_user("admin")
+        live_server.login(admin, admin_email, PASSWORD)  # a second factor only in production
+        admin.get_by_role("link", name="Verslagen te beoordelen").click()
+        admin.get_by_role("row", name=re.compile(re.escape(title))).get_by_role("link").first.click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text("Eindverslag")
+        review = admin.locator("#review")
+        expect(review).to_contain_text("= 37.640,60 EUR")
+        review.get_by_label("Goedkeuren").check()
+        review.get_by_role("button", name="Beslissing bewaren").click()
+        expect(_flash(admin)).to_contain_text("Het verslag is goedgekeurd.")
+        expect(admin.locator("#settlement")).to_contain_text("13.640,60 EUR")
+
+        admin.get_by_role("link", name="Terug naar het project").click()
+        payments = admin.get_by_role("table", name="Ontvangen en verwachte betalingen")
+        balance = payments.get_by_role("row", name=re.compile("^Saldo"))
+        expect(balance).to_contain_text("13.640,60 EUR")
+        balance.get_by_role("button", name=f"Goedkeuren Saldo {setting['organisation']}").click()
+        balance = admin.get_by_role("table", name="Ontvangen en verwachte betalingen").get_by_role(
+            "row", name=re.compile("^Saldo"))
+        expect(balance).to_contain_text("goedgekeurd")
+        balance.get_by_role("button", name=f"Betaald Saldo {setting['organisation']}").click()
+        balance = admin.get_by_role("table", name="Ontvangen en verwachte betalingen").get_by_role(
+            "row", name=re.compile("^Saldo"))
+        expect(balance).to_contain_text("betaald")
+    finally:
+        admin_context.close()
+
+    paid = [m for m in live_server.mail_to(setting["contact"], count=3) if m["subject"].startswith("Betaling van")]
+    assert paid and paid[0]["subject"] == f"Betaling van 13.640,60 EUR: {title}", paid
+
+    # The applicant sees the balance paid: everything that was due has come in.
+    page.get_by_role("link", name=title).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    payments = page.get_by_role("table", name="Ontvangen en verwachte betalingen")
+    expect(payments.get_by_role("row", name=re.compile("^Voorschot"))).to_contain_text("24.000,00 EUR")
+    balance = payments.get_by_role("row", name=re.compile("^Saldo"))
+    expect(balance).to_contain_text("13.640,60 EUR")
+    expect(balance).to_contain_text("betaald")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("40.000,00 EUR")  # awarded
+    expect(facts).to_contain_text("37.640,60 EUR")  # received: the advance and the balance
