@@ -32,6 +32,12 @@ def _flash(page):
     return page.locator(".flashes")
 
 
+def _fact(page, label: str):
+    """The value (dd) of a fact list's term (dt) with exactly this label."""
+    return page.locator("dl.facts dt", has_text=re.compile(f"^{re.escape(label)}$")).locator(
+        "xpath=following-sibling::dd[1]")
+
+
 def _cents(value) -> Decimal:
     """A money cell as openpyxl reads it (a float) back to exact euro and cent."""
     return D(str(value)).quantize(CENT)
@@ -208,11 +214,11 @@ def test_an_admin_screens_assigns_ranks_decides_publishes_and_downloads_the_awar
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c.value for c in r))) for r in sheet.iter_rows(min_row=2)]
     awarded = [r for r in rows if r["Dossiernummer"] and str(r["Dossiernummer"]).startswith(f"TK-{key}-")]
-    assert [(r["Dossiernummer"], r["Organisatie"], _cents(r["Gevraagd"]), _cents(r["Toegekend"]))
+    assert [(r["Dossiernummer"], r["Organisatie"], _cents(r["Gevraagd"]), _cents(r["Toegekend"]), r["Rang"])
             for r in awarded] == [
-        (first["dossier"], first["organisation"], D("40000.00"), D("40000.00")),
-        (second["dossier"], second["organisation"], D("35000.50"), D("35000.50")),
-        (third["dossier"], third["organisation"], D("30000.00"), D("20000.25")),
+        (first["dossier"], first["organisation"], D("40000.00"), D("40000.00"), 1),
+        (second["dossier"], second["organisation"], D("35000.50"), D("35000.50"), 2),
+        (third["dossier"], third["organisation"], D("30000.00"), D("20000.25"), 3),
     ]
     total = next(r for r in rows if r["Dossiernummer"] == "Totaal")
     assert _cents(total["Toegekend"]) == D("95000.75")
@@ -326,11 +332,11 @@ def test_a_project_reports_and_the_admin_approves_and_pays_the_balance(page, liv
         balance.get_by_role("button", name=f"Goedkeuren Saldo {setting['organisation']}").click()
         balance = admin.get_by_role("table", name="Ontvangen en verwachte betalingen").get_by_role(
             "row", name=re.compile("^Saldo"))
-        expect(balance).to_contain_text("goedgekeurd")
+        expect(balance.locator(".badge")).to_have_text("goedgekeurd")
         balance.get_by_role("button", name=f"Betaald Saldo {setting['organisation']}").click()
         balance = admin.get_by_role("table", name="Ontvangen en verwachte betalingen").get_by_role(
             "row", name=re.compile("^Saldo"))
-        expect(balance).to_contain_text("betaald")
+        expect(balance.locator(".badge")).to_have_text("betaald")
     finally:
         admin_context.close()
 
@@ -344,7 +350,9 @@ def test_a_project_reports_and_the_admin_approves_and_pays_the_balance(page, liv
     expect(payments.get_by_role("row", name=re.compile("^Voorschot"))).to_contain_text("24.000,00 EUR")
     balance = payments.get_by_role("row", name=re.compile("^Saldo"))
     expect(balance).to_contain_text("13.640,60 EUR")
-    expect(balance).to_contain_text("betaald")
-    facts = page.locator("dl.facts")
-    expect(facts).to_contain_text("40.000,00 EUR")  # awarded
-    expect(facts).to_contain_text("37.640,60 EUR")  # received: the advance and the balance
+    expect(balance.locator(".badge")).to_have_text("betaald")
+    from grants.timeutil import to_local, utcnow
+    expect(balance).to_contain_text(f"{to_local(utcnow()).date():%d-%m-%Y}")  # paid today
+    expect(_fact(page, "Toegekend")).to_have_text("40.000,00 EUR")
+    expect(_fact(page, "Ontvangen")).to_have_text("37.640,60 EUR")  # the advance and the balance
+    expect(_fact(page, "Nog te ontvangen")).to_have_text("0,00 EUR")
