@@ -1264,8 +1264,9 @@ def _gunicorn_command() -> list[str]:
 class Server:
     """gunicorn in its own process group, stopped (and waited for) on exit."""
 
-    def __init__(self, app_spec: str, workers: int, env: dict, log_path: Path, chdir: Path | None = None):
-        self.port = _free_port()
+    def __init__(self, app_spec: str, workers: int, env: dict, log_path: Path, chdir: Path | None = None,
+                 port: int | None = None):
+        self.port = port or _free_port()  # a given port: started again where the clients are (scripts/rush.py)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = _gunicorn_command() + ["-w", str(workers), "-b", f"127.0.0.1:{self.port}",
