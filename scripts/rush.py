@@ -448,7 +448,7 @@ def applicant_journey(client: Client, application_id: int, start_at: float, dead
             continue
         outcome.dossier_number = found.group(1)
         outcome.existing_receipt = outcome.existing_receipt or "al ingediend" in html
-        if double_click and outcome.double_click is None and token:
+        if double_click and outcome.double_click is None and token and version:
             status, _h, _ = client.request("submit_again", "POST", page + "/submit", {
                 "csrf_token": token, "version": version, "confirm": "y"}, expect=(302,))
             if status == 302:
