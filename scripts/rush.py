@@ -91,9 +91,10 @@ PASSWORD = "Rush-wachtwoord-2026"
 REVIEW_APPLICATIONS = 40  # in the call under review; 3 jurors each
 JURORS_PER_APPLICATION = 3
 THINK_S = (2.0, 6.0)  # jurors and admins wait this long (uniform) between two actions
-RETRY_FOR_S = 60.0
+RETRY_FOR_S = 60.0  # how long after the window (or after the restart) a client keeps retrying what failed
+CLIENT_TIMEOUT_S = 30.0  # a browser waits this long for an answer, at least
 DOUBLE_CLICK_EVERY = 10  # one applicant in ten sends its submit twice (a double click, a second tab)
-MAX_CLEAR_ANSWERS = 3  # 400/409 answers to a submit before the client stops trying  # how long after the rush a client keeps retrying what failed
+MAX_CLEAR_ANSWERS = 3  # 400/409 answers to a submit before the client stops trying
 READY_TIMEOUT_S = 120.0  # gunicorn starting 4 workers on a busy machine
 SEED = 2026
 
@@ -303,6 +304,12 @@ class Target:
         self.base = ""
         self.outages: list[list[float]] = []  # [from, until] of each outage (until: the restart answered)
 
+    def retry_until(self, after: float) -> float:
+        """Clients retry until RETRY_FOR_S after `after` (the end of the window), or after the restart."""
+        if self.outages and len(self.outages[-1]) == 1:
+            return float("inf")  # the server is down: keep trying until it is back
+        return max([after] + [o[1] for o in self.outages]) + RETRY_FOR_S
+
     def in_outage(self, started: float, ended: float) -> bool:
         """Whether a request from `started` to `ended` overlapped an outage."""
         for outage in self.outages:
@@ -343,7 +350,8 @@ class Client:
         started = time.monotonic()
         cookie = f"session={self.session}" if self.session else None
         try:
-            status, headers, text = bench._request(method, self.target.base + path, body, cookie)
+            status, headers, text = bench._request(method, self.target.base + path, body, cookie,
+                                                   timeout=CLIENT_TIMEOUT_S)
         except OSError as exc:
             self.recorder.add(Sample(kind, started, (time.monotonic() - started) * 1000, None,
                                      exc.__class__.__name__))
@@ -392,13 +400,13 @@ class Outcome:
 
 
 def _pause(failures: int) -> None:
-    """Back off after a failure: 0.25 s, doubling, at most 2 s (a person pressing reload, more patiently)."""
-    time.sleep(min(2.0, 0.25 * 2 ** max(failures - 1, 0)))
+    """Back off after a failure: 0.5 s, doubling, at most 4 s (a person pressing reload, more patiently)."""
+    time.sleep(min(4.0, 0.5 * 2 ** max(failures - 1, 0)))
 
 
-def applicant_journey(client: Client, application_id: int, start_at: float, deadline: float, *,
+def applicant_journey(client: Client, application_id: int, start_at: float, deadline, *,
                       on_sent, double_click: bool) -> Outcome:
-    """Open the application, submit it, read the receipt; after a failure, retry until `deadline`.
+    """Open the application, submit it, read the receipt; after a failure, retry until `deadline()`.
 
     A submit without an answer is sent again as it was (same token, same loaded version): the server
     either numbers it now or finds it handed in and redirects to the existing receipt. With
@@ -409,7 +417,7 @@ def applicant_journey(client: Client, application_id: int, start_at: float, dead
     page = f"/applications/{application_id}"
     token = version = None
     failures = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline():
         if token is None:
             status, _h, html = client.request("application_page", "GET", page)
             if status != 200:
@@ -650,8 +658,11 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
     stop = threading.Event()
     half_sent = threading.Event()
     sent_count, sent_lock = [0], threading.Lock()
+    load_before = os.getloadavg()[0]
     rush_start = time.monotonic() + 0.5
-    deadline = rush_start + window + RETRY_FOR_S
+
+    def deadline() -> float:
+        return target.retry_until(rush_start + window)
     outcomes: list[Outcome | None] = [None] * len(applicants)
 
     def on_sent() -> None:
@@ -699,6 +710,7 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
     for thread in background:
         thread.join()
     log(f"the rush is over after {rush_s:.1f}s")
+    load_after = os.getloadavg()[0]
     rss = bench.worker_rss_mb(server.process.pid)
     server.stop()
 
@@ -730,6 +742,7 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
         "lost_ids": checks["lost_ids"], "half_written_ids": checks["half_written_ids"],
         "kill": kill_facts, "server": {"software": "gunicorn", "workers": workers, "worker_class": "sync",
                                        "env": "production", "worker_rss_mb": rss},
+        "load_average_1min": [round(load_before, 1), round(load_after, 1)], "cpus": os.cpu_count(),
         "database": "postgresql", "password_hash": password_hash_method.split(":")[0],
         "run_s": round(time.monotonic() - started, 1),
     }
