@@ -84,6 +84,23 @@ def test_only_a_database_named_for_the_rush_is_dropped(rush):
         rush.fresh_database("sqlite:///rush.db")
 
 
+def test_bench_puts_the_rush_figures_in_its_json(rush, monkeypatch):
+    """bench.py --rush runs scripts/rush.py --both and takes the "rush" object of its last line as it is."""
+    bench = sys.modules["bench"]  # the one scripts/rush.py imported
+    figures = {"p50_ms": 12.5, "p95_ms": 40.0, "p99_ms": 80.0, "errors": 0, "lost": 0, "duplicates": 0,
+               "after_kill_lost": 0, "per_kind": {}}
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout="progress\n" + json.dumps({"rush": figures}) + "\n")
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    assert bench.run_rush(quick=True) == figures
+    assert calls[0][1:] == [str(ROOT / "scripts" / "rush.py"), "--both", "--orgs", "60", "--window", "10"]
+    assert bench.run_rush(quick=False) == figures and calls[1][-2:] == ["--orgs", "300"]
+    assert bench.parse_args(["--rush"]).rush and not bench.parse_args([]).rush
+
+
 # --- the short form of the rush ---------------------------------------------------------------
 
 def _database_url() -> str:
