@@ -210,13 +210,16 @@ def prepare(app, orgs: int, jurors: int, admins: int, password_hash: str) -> Pla
         import_municipalities()
         db.session.flush()
         needed = orgs + REVIEW_APPLICATIONS
-        have = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+        have = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(
+            Organisation.kind.in_([OrganisationKind.MUNICIPALITY, OrganisationKind.NONPROFIT])))
         for k in range(max(needed - have, 0)):
             db.session.add(Organisation(name=f"vzw Samenleven {k + 1}", kind=OrganisationKind.NONPROFIT,
                                         kbo=bench._kbo(k + 1), place="Brussel", province=None,
                                         contact_email=f"info{k + 1}@vzw.example.be"))
         db.session.flush()
-        org_ids = list(db.session.scalars(sa.select(Organisation.id).order_by(Organisation.id)))[:needed]
+        org_ids = list(db.session.scalars(sa.select(Organisation.id).where(  # the call's kinds: not VGC, De Rand
+            Organisation.kind.in_([OrganisationKind.MUNICIPALITY, OrganisationKind.NONPROFIT]))
+            .order_by(Organisation.id)))[:needed]
         # The draft's IBAN is the organisation's known one (no bank letter needed to submit).
         db.session.execute(sa.update(Organisation).where(Organisation.id.in_(org_ids))
                            .values(usual_iban="BE68539007547034"))
@@ -457,8 +460,14 @@ def applicant_journey(client: Client, application_id: int, start_at: float, dead
         outcome.dossier_number = found.group(1)
         outcome.existing_receipt = outcome.existing_receipt or "al ingediend" in html
         if double_click and outcome.double_click is None and token and version:
-            status, _h, _ = client.request("submit_again", "POST", page + "/submit", {
-                "csrf_token": token, "version": version, "confirm": "y"}, expect=(302,))
+            status = None
+            while time.monotonic() < deadline():
+                status, _h, _ = client.request("submit_again", "POST", page + "/submit", {
+                    "csrf_token": token, "version": version, "confirm": "y"}, expect=(302,))
+                if status is not None and status < 500:
+                    break
+                failures += 1
+                _pause(failures)  # no answer: click once more
             if status == 302:
                 status, _h, html = client.request("receipt", "GET", page + "/receipt")
                 again = DOSSIER_RE.search(html) if status == 200 else None
