@@ -40,7 +40,8 @@ What it does:
      application submitted, with the dossier number read on its receipt, held by exactly one application;
      the call's dossier sequences are 1..M without gap or duplicate, M the submitted applications; every
      submitted application has its submission instant and exactly one "application.submit" audit event
-     (not half-written); and `flask --app wsgi verify-audit` passes on the hash chain.
+     (not half-written); and the `verify-audit` command passes on the hash chain (`flask --app wsgi
+     verify-audit`, invoked through Flask's CLI runner in this process).
 
 The last line of stdout is one JSON object {"rush": {...}}:
   p50_ms, p95_ms, p99_ms   latency of every answered request of the rush (all kinds, login excluded), ms
@@ -69,7 +70,6 @@ import re
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
