@@ -10,7 +10,10 @@ Options: --quick (smaller data set, shorter runs); --workers N (gunicorn sync wo
 --threads N and --connections N (wrk, default 2 and 8); --duration S (seconds of load per page, default
 5, --quick 2); --reset (drop everything in DATABASE_URL first: it must be empty otherwise); --only NAME
 (repeatable: only these pages of PAGES, or with --scale only these of SCALE_PAGES); --keep (keep the
-temporary folder with the SQLite database and the server logs); --scale (see below).
+temporary folder with the SQLite database and the server logs); --scale (see below); --rush (also run
+scripts/rush.py --both, the deadline rush on PostgreSQL with and without a SIGKILL of the server, and put its
+figures in the JSON as "rush": p50_ms, p95_ms, p99_ms, errors, lost, duplicates, after_kill_lost, per_kind,
+kill_run; 300 organisations, --quick 60 in a 10 s window; its database is RUSH_DATABASE_URL, see rush.py).
 
 What it does:
   1. builds a fresh database (a temporary SQLite file, or DATABASE_URL, which must be empty unless
@@ -1264,8 +1267,9 @@ def _gunicorn_command() -> list[str]:
 class Server:
     """gunicorn in its own process group, stopped (and waited for) on exit."""
 
-    def __init__(self, app_spec: str, workers: int, env: dict, log_path: Path, chdir: Path | None = None):
-        self.port = _free_port()
+    def __init__(self, app_spec: str, workers: int, env: dict, log_path: Path, chdir: Path | None = None,
+                 port: int | None = None):
+        self.port = port or _free_port()  # a given port: started again where the clients are (scripts/rush.py)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         command = _gunicorn_command() + ["-w", str(workers), "-b", f"127.0.0.1:{self.port}",
@@ -1336,11 +1340,11 @@ _CLEANUP = _Cleanup()
 
 
 def _request(method: str, url: str, body: dict | None = None, cookie: str | None = None,
-             extra_headers: dict | None = None):
+             extra_headers: dict | None = None, timeout: float = 10):
     """(status, headers, text) of one plain HTTP request, cookies handled by hand (they are Secure)."""
     from urllib.parse import urlsplit
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     headers = {"User-Agent": USER_AGENT, **(extra_headers or {})}
     data = None
     if cookie:
@@ -1521,6 +1525,8 @@ def parse_args(argv=None):
     # For the tests: other call sizes (e.g. 20,50) and fewer timed requests.
     parser.add_argument("--scale-sizes", type=_sizes, default=SCALE_SIZES, help=argparse.SUPPRESS)
     parser.add_argument("--scale-requests", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rush", action="store_true",
+                        help="also the deadline rush (scripts/rush.py --both) on PostgreSQL: its figures as \"rush\"")
     return parser.parse_args(argv)
 
 
@@ -1644,10 +1650,23 @@ def main(argv=None) -> int:
             report = _scale_report(args, database_url, names)
         else:
             report = _load_report(args, database_url, {name: PAGES[name] for name in names}, wrk, tmp)
+        if args.rush:
+            report["rush"] = run_rush(quick=args.quick)
         print(json.dumps(report, ensure_ascii=False), flush=True)
         return 0
     finally:
         _CLEANUP()
+
+
+def run_rush(quick: bool) -> dict:
+    """scripts/rush.py --both in its own process (its own servers and database); its "rush" object."""
+    size = ["--orgs", "60", "--window", "10"] if quick else ["--orgs", "300"]
+    log(f"the deadline rush: scripts/rush.py --both {' '.join(size)}")
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "rush.py"), "--both", *size], cwd=str(ROOT),
+                          stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/rush.py failed ({done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])["rush"]
 
 
 def _scale_report(args, database_url: str, names: list[str]) -> dict:
