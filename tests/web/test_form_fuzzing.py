@@ -21,6 +21,7 @@ The forms of the page layout (language, log out) are on every page: they are pos
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -30,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grants import create_app
+from grants.extensions import db
 from grants.forms_common import clean_line, clean_text
 from tests.support.access import logged_in_browser, routes, url_for_route
 from tests.support.access import world  # noqa: F401  (a fixture)
@@ -38,7 +40,7 @@ from tests.support.access import world  # noqa: F401  (a fixture)
 # Between them they see every page: the agency, an applicant with a submitted and an awarded
 # application, her partner, an assigned juror, and the anonymous visitor (login, password reset).
 ROLES = ("admin", "owner", "partner", "juror", "anon")
-EXAMPLES = 6  # per form; each is one request
+EXAMPLES = 5  # per form; each is one request
 TEXT_TYPES = {"text", "email", "url", "search", "tel", ""}
 
 
@@ -190,22 +192,56 @@ def _posted(form: Form, values: dict, button) -> dict:
 def _shown_again(typed: str, shown: str, field_: Field) -> bool:
     """The value in the page is what was typed, or what the app's cleaning makes of it: clean_text or
     clean_line, or only the outer blanks gone (a name with a control character is refused, not cleaned).
-    An e-mail address is shown in lower case, as it is stored."""
+    An e-mail address is shown in lower case and a dossier prefix in capitals, as they are stored."""
     typed = typed.replace("\r\n", "\n") if field_.kind == "textarea" else typed
     accepted = {typed, typed.strip(), clean_text(typed), clean_line(typed), clean_line(clean_text(typed))}
     if "email" in field_.name:
         accepted |= {value.lower() for value in accepted}
+    if field_.name.endswith("prefix"):
+        accepted |= {value.upper() for value in accepted}
     return shown in accepted
 
 
 # --- the routes ------------------------------------------------------------------------------------------
 
-def _get_endpoints() -> list[str]:
+FILE_RULE = re.compile(r"\.\w+$")  # /letter.pdf, /payments.csv: a download, no form in it (and a PDF is slow to make)
+
+
+def _section_keys() -> dict[str, list[str]]:
+    """A route with a <section> is a page per section: each of the part's own list of sections."""
+    from grants.applications.sections import SECTIONS as application_sections
+    from grants.reporting.operations import SECTIONS as report_sections
+    return {"applications.edit_section": [key for key in application_sections if key != "advice"],
+            "reporting.edit_section": list(report_sections)}
+
+
+def _pages() -> list[tuple[str, str | None]]:
+    """(endpoint, section) of every GET route of the URL map that answers with a page: not the API
+    (JSON, bearer tokens) nor downloads."""
     app = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    return [endpoint for endpoint, rule, methods in routes(app) if "GET" in methods and not rule.startswith("/api/")]
+    sections = _section_keys()
+    return [(endpoint, section) for endpoint, rule, methods in routes(app)
+            if "GET" in methods and not rule.startswith("/api/") and not FILE_RULE.search(rule)
+            for section in sections.get(endpoint, [None])]
 
 
-GET_ENDPOINTS = _get_endpoints()
+PAGES = _pages()
+
+
+@pytest.fixture
+def fuzz_world(world, factory):
+    """The access data set, and what its pages of preparation need: the owner's draft in an open call
+    (application X is submitted, its sections are no longer forms) and a call in draft to edit."""
+    from grants.calls.states import CallStatus
+    from tests.support.applications import complete_application
+    owner = world["users"]["owner"]
+    draft = complete_application(factory.call(title="Open oproep"), owner.organisations[0], owner)
+    draft_call = factory.call(status=CallStatus.DRAFT, title="Oproep in voorbereiding")
+    db.session.commit()
+    for endpoint in ("applications.edit_section", "applications.check_section"):
+        world["overrides"][endpoint] = {"application_id": draft.id}
+    world["overrides"]["calls.admin_edit"] = {"call_id": draft_call.id}
+    return world
 
 
 def _page_forms(browser, url: str) -> list[Form]:
@@ -245,8 +281,12 @@ def _fuzz(browser, page: str, form: Form, role: str) -> None:
     post()
 
 
-@pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
-def test_every_form_of_the_page(app, world, endpoint):
+@pytest.mark.parametrize("endpoint, section", PAGES,
+                         ids=[endpoint + (f"-{section}" if section else "") for endpoint, section in PAGES])
+def test_every_form_of_the_page(app, fuzz_world, endpoint, section):
+    world = fuzz_world
+    if section:
+        world["overrides"].setdefault(endpoint, {})["section"] = section
     rule = next(rule for name, rule, _methods in routes(app) if name == endpoint)
     page = url_for_route(rule, endpoint, world)
     seen: set[tuple] = set()
