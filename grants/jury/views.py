@@ -440,7 +440,8 @@ def _scoring_application(application_id: int) -> Application:
     abort(404)
 
 
-def _render_sheet(app: Application, form=None, status: int = 200, *, conflict=None, error=None, assignment=None):
+def _render_sheet(app: Application, form=None, status: int = 200, *, conflict=None, error=None, assignment=None,
+                  conflict_form=None):
     assignment = assignment or queries.assignment_of(current_user, app.id)
     sheet = assignment.sheet
     criteria = list(app.call.criteria)
@@ -457,7 +458,7 @@ def _render_sheet(app: Application, form=None, status: int = 200, *, conflict=No
         "jury/sheet.html", app=app, call=app.call, form=form, sheet=sheet, status_now=status_now,
         state=SHEET_STATES[status_now], criteria=criteria, conflict=conflict, error=error, others=others,
         previous_id=previous_id, next_id=next_id, figures=figures(app), storage=storage, editable=False,
-        conflict_form=f.OwnConflictForm(formdata=None), reopen_form=f.EmptyForm(formdata=None),
+        conflict_form=conflict_form or f.OwnConflictForm(formdata=None), reopen_form=f.EmptyForm(formdata=None),
         see_others_allowed=app.call.jurors_see_other_scores, **_deadline_facts(panel, now)), status
 
 
@@ -551,12 +552,14 @@ def _reopen(app: Application, assignment):
 def own_conflict(application_id: int):
     app = _scoring_application(application_id)
     form = f.OwnConflictForm()
+    # a refusal shows the conflict form again as it was filled in: the juror does not type the reason twice
     if not form.validate():
-        return _render_sheet(app, status=400, error=" ".join(str(e) for fld in form for e in fld.errors))
+        return _render_sheet(app, status=400, error=" ".join(str(e) for fld in form for e in fld.errors),
+                             conflict_form=form)
     try:
         ops.declare_conflict(app, current_user, ConflictKind(form.kind.data), form.reason.data)
     except ops.JuryError as exc:
-        return _render_sheet(app, status=400, error=str(exc))
+        return _render_sheet(app, status=400, error=str(exc), conflict_form=form)
     flash(_("Uw belangenconflict is gemeld. U hebt geen toegang meer tot deze aanvraag; uw beoordeling telt niet "
             "mee."), "success")
     return redirect(url_for("main.home"))

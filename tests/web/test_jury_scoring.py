@@ -391,3 +391,14 @@ def test_declaring_a_conflict_needs_a_kind_and_a_reason(jan, jury):
     page = text(response)
     assert "Kies het soort belangenconflict." in page and "Dit veld is verplicht." in page
     assert jan.get(f"/jury/applications/{jury.gent_app.id}").status_code == 200
+
+
+def test_a_refused_conflict_declaration_shows_what_was_typed_again(jan, jury):
+    """Found by tests/web/test_form_fuzzing.py: the refusal showed an empty conflict form, the reason was lost."""
+    token = csrf(jan.get(f"/jury/applications/{jury.gent_app.id}").get_data(as_text=True))
+    response = jan.post(f"/jury/applications/{jury.gent_app.id}/conflict",
+                        {"csrf_token": token, "kind": "bogus", "reason": "Mijn schoonzus <leidt> het project."})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mijn schoonzus &lt;leidt&gt; het project.</textarea>" in html
+    assert '<details class="own-conflict no-print" open>' in html  # the form with the message is not folded away
