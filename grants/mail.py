@@ -80,6 +80,8 @@ _COMMITTED = "grants_committed_mail"
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released SAVEPOINT, not the commit: the mail is not in the database yet
     ids = session.info.pop(_OUTBOX, None)
     if not ids:
         return

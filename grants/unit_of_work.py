@@ -65,6 +65,8 @@ def _sqlite_savepoint_inside_a_transaction(connection, name) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_commit_actions(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # SQLAlchemy calls after_commit for a released SAVEPOINT too: the outer commit is to come
     session.info.pop(_ON_ROLLBACK, None)
     for action in session.info.pop(_ON_COMMIT, []):
         action()

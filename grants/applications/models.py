@@ -34,7 +34,8 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(sa.ForeignKey("calls.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    partnership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partnerships.id", ondelete="SET NULL"))
+    partnership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partnerships.id", ondelete="SET NULL"),
+                                                      index=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT)
     dossier_number: Mapped[str | None] = mapped_column(sa.String(30))

@@ -92,3 +92,27 @@ def test_under_the_development_server_the_body_is_closed_before_it_is_handed_ove
     assert closed == []  # gunicorn closes it after sending
     body.close()
     assert closed == [True]
+
+
+def test_a_released_savepoint_is_not_the_commit(app, smtp_server):
+    """SQLAlchemy calls after_commit when a SAVEPOINT is released (operations use begin_nested to
+    catch a lost race); mail and commit actions must wait for the real commit, and go with its rollback."""
+    from grants.unit_of_work import after_commit, after_rollback
+    done: list[str] = []
+    queue_mail("savepoint@example.be", "Na de echte commit", "Body")
+    after_commit(lambda: done.append("commit"))
+    after_rollback(lambda: done.append("rollback"))
+    with db.session.begin_nested():
+        db.session.flush()
+    assert done == [] and smtp_server.wait_for(1, timeout=0.5) == []  # nothing went out at the savepoint
+    db.session.rollback()
+    assert done == ["rollback"] and smtp_server.wait_for(1, timeout=0.5) == []
+
+    done.clear()
+    queue_mail("savepoint@example.be", "Na de echte commit", "Body")
+    after_commit(lambda: done.append("commit"))
+    with db.session.begin_nested():
+        db.session.flush()
+    db.session.commit()
+    assert done == ["commit"]
+    assert [m["subject"] for m in smtp_server.wait_for(1)] == ["Na de echte commit"]
