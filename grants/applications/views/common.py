@@ -107,6 +107,7 @@ def section_filled(app: Application, key: str) -> bool:
 OPTIONAL_SECTIONS = frozenset({"partners", "attachments"})  # no checklist item asks for them
 
 
+@bp.app_template_global("application_section_state")  # the step navigation beside the section forms
 def section_state(app: Application, key: str) -> str:
     """'filled', 'todo', or 'optional' for an empty section that nothing requires (a sole applicant
     without partners, no attachments): such a section is not "still to fill in"."""
