@@ -229,10 +229,12 @@ def test_every_table_of_the_application_page_scrolls_in_its_wrapper(applicant, f
     for url in (f"/applications/{app.id}", f"/applications/{app.id}/sections/budget",
                 f"/applications/{app.id}/sections/financing", "/"):
         html = browser.get(url).get_data(as_text=True)
-        tables = re.findall(r"(.{0,40})<table\b", html)
-        assert tables, url
-        # tabindex: a keyboard user can scroll the wrapper too (axe-core: scrollable-region-focusable)
-        assert all(before.endswith('<div class="table-scroll" tabindex="0">') for before in tables), url
+        wrappers = re.findall(r"(<div\b[^>]*>)\s*<table\b", html)
+        assert wrappers and len(wrappers) == html.count("<table"), url
+        # tabindex: a keyboard user can scroll the wrapper (axe-core: scrollable-region-focusable);
+        # a named region: a screen reader says what the scrolling part holds
+        assert all('class="table-scroll" tabindex="0"' in w and 'role="region"' in w
+                   and ("aria-label=" in w or "aria-labelledby=" in w) for w in wrappers), url
 
 
 def test_the_screening_list_gives_the_project_its_room(admin, factory, gent):
