@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import diff, record
 from ..calls.models import Call
-from ..calls.rules import Applicant, WaiverStatus, check_eligibility, format_dossier_number
+from ..calls.rules import Applicant, WaiverStatus, check_eligibility
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..mail_templates import agency_text, queue_template_mail
@@ -24,11 +24,11 @@ from ..locking import lock_for_update
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..organisations.states import PartnerStatus
-from ..timeutil import format_local, to_local, utcnow
+from ..timeutil import format_local, utcnow
 from ..unit_of_work import after_commit
 from . import sections as sec
 from .models import Application, Attachment, AttachmentKind, InformationRequest
-from .queries import checklist_for, existing_application_counts
+from .queries import checklist_for, existing_application_counts, next_dossier_number
 from .rules import failing
 from .states import ApplicationStatus as S
 from .states import APPLICATION_STATES, can_transition, refusal_message
@@ -522,18 +522,9 @@ def _lock_call(call_id: int) -> None:
 
 
 def _assign_dossier_number(app: Application) -> None:
-    call = app.call
-    year = to_local(call.closes_at).year
-    _lock_call(call.id)
+    _lock_call(app.call.id)
     for _attempt in range(5):
-        last = db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
-                                 .where(Application.call_id == call.id)) or 0
-        sequence = last + 1
-        number = format_dossier_number(call.dossier_prefix, year, sequence)
-        # Another call with the same prefix and year may already hold this number: take the next free one.
-        while db.session.scalar(sa.select(Application.id).where(Application.dossier_number == number)):
-            sequence += 1
-            number = format_dossier_number(call.dossier_prefix, year, sequence)
+        sequence, number = next_dossier_number(app.call)
         try:
             with db.session.begin_nested():
                 app.dossier_sequence, app.dossier_number = sequence, number

@@ -10,13 +10,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..calls.models import Call
-from ..calls.rules import Applicant, check_eligibility
+from ..calls.rules import Applicant, check_eligibility, format_dossier_number
 from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
 from ..organisations.models import Organisation, OrganisationKind, PartnershipMember
 from ..organisations.states import PartnerStatus
+from ..timeutil import to_local
 from .access import answerable, viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import (
@@ -436,3 +437,17 @@ def all_events(app: Application) -> list[AuditEvent]:
         sa.select(AuditEvent).where(AuditEvent.object_type == Application.__tablename__,
                                     AuditEvent.object_id == app.id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())))
+
+
+def next_dossier_number(call: Call) -> tuple[int, str]:
+    """The sequence and dossier number the next submission to `call` gets: one after the call's highest,
+    skipping numbers another call with the same prefix and year already holds. ValueError (with the
+    reason, for the admin) when the call's prefix cannot make a number."""
+    year = to_local(call.closes_at).year
+    sequence = (db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
+                                  .where(Application.call_id == call.id)) or 0) + 1
+    number = format_dossier_number(call.dossier_prefix or "", year, sequence)
+    while db.session.scalar(sa.select(Application.id).where(Application.dossier_number == number)):
+        sequence += 1
+        number = format_dossier_number(call.dossier_prefix, year, sequence)
+    return sequence, number
