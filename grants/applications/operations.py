@@ -392,6 +392,18 @@ def answer_invitation(app: Application, organisation_id: int, accept: bool, acto
     return org
 
 
+def _take_out_partner(app: Application, member, actor, now: datetime, action: str) -> None:
+    """The partner leaves the partnership (dissolved when only the lead is left); recorded as `action`,
+    with the partners before and after and the organisation's name as the reason."""
+    before, name = _partner_names(app), member.organisation.name
+    app.partnership.members.remove(member)
+    db.session.flush()
+    _dissolve_if_alone(app)
+    _touch(app, actor, now)
+    db.session.flush()
+    record(action, app, {"partners": [before, _partner_names(app)]}, actor=actor, reason=name)
+
+
 def leave_partnership(app: Application, organisation_id: int, actor) -> Organisation:
     """A confirmed partner takes its organisation out, until the application is submitted."""
     now = current_time()
@@ -404,14 +416,7 @@ def leave_partnership(app: Application, organisation_id: int, actor) -> Organisa
         raise ApplicationError(_("De aanvraag is ingediend: uit het samenwerkingsverband stappen kan niet meer. Neem "
                                  "contact op met %(lead)s of met het agentschap.", lead=app.organisation.name))
     org = member.organisation
-    before = _partner_names(app)
-    app.partnership.members.remove(member)
-    db.session.flush()
-    _dissolve_if_alone(app)
-    _touch(app, actor, now)
-    db.session.flush()
-    record("application.partner_leave", app, {"partners": [before, _partner_names(app)]}, actor=actor,
-           reason=org.name)
+    _take_out_partner(app, member, actor, now, "application.partner_leave")
     queue_template_mail(_lead_addresses(app), "partner_answer",
                         lazy_gettext("%(partner)s stapt uit het samenwerkingsverband: %(title)s", partner=org.name,
                                      title=app.title),
@@ -427,15 +432,8 @@ def remove_partner(app: Application, organisation_id: int, actor) -> Organisatio
     member = _member(app, organisation_id) if organisation_id != app.organisation_id else None
     if member is None:
         raise ApplicationError(_("Deze organisatie is geen partner in deze aanvraag."))
-    before = _partner_names(app)
     org, was = member.organisation, member.status
-    app.partnership.members.remove(member)
-    db.session.flush()
-    _dissolve_if_alone(app)
-    _touch(app, actor, now)
-    db.session.flush()
-    record("application.partner_remove", app, {"partners": [before, _partner_names(app)]}, actor=actor,
-           reason=org.name)
+    _take_out_partner(app, member, actor, now, "application.partner_remove")
     if was != PartnerStatus.DECLINED:
         queue_template_mail(_organisation_addresses(org), "partner_removed",
                             lazy_gettext("Niet langer partner: %(title)s", title=app.title or app.call.title),
