@@ -253,14 +253,24 @@ SCREENING_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class ScreeningRow:
-    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
+class ApplicationLine:
+    """The application's own values at the start of every list row (screening, API), read by
+    LINE_COLUMNS in this order."""
     id: int
     dossier_number: str | None
     title: str
     status: ApplicationStatus
     requested_amount: Decimal
     submitted_at: datetime | None
+
+
+LINE_COLUMNS = (Application.id, Application.dossier_number, Application.title, Application.status,
+                Application.requested_amount, Application.submitted_at)
+
+
+@dataclass(frozen=True)
+class ScreeningRow(ApplicationLine):
+    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
     partnership_id: int | None
     organisation_name: str
     organisation_kind: OrganisationKind
@@ -341,30 +351,27 @@ def screening_rows(call: Call, filters: ScreeningFilters, page) -> list[Screenin
     ids = _page_of_ids(_joined_organisation(sa.select(Application.id), filters)
                        .where(*_screening_conditions(call, filters)), order, page)
     total_cost, own = _figure_subqueries()
-    query = (sa.select(
-        Application.id, Application.dossier_number, Application.title, Application.status,
-        Application.requested_amount, Application.submitted_at, Application.partnership_id,
-        Organisation.name, Organisation.kind, Organisation.province, own, total_cost)
-        .select_from(ids).join(Application, Application.id == ids.c.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .order_by(*order))
-    return [ScreeningRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
-                         submitted_at=r[5], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
+    query = _lines_of(ids, order, Application.partnership_id, Organisation.name, Organisation.kind,
+                      Organisation.province, own, total_cost)
+    return [ScreeningRow(*r[:6], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
                          organisation_province=r[9], own_contribution=_cents(r[10]), total_cost=_cents(r[11]))
             for r in db.session.execute(query)]
+
+
+def _lines_of(ids, order, *more):
+    """The page `ids` (a subquery of application ids) as rows of LINE_COLUMNS and then `more`, in `order`;
+    the applicant organisation is joined for `more` to read."""
+    return (sa.select(*LINE_COLUMNS, *more)
+            .select_from(ids).join(Application, Application.id == ids.c.id)
+            .join(Organisation, Application.organisation_id == Organisation.id)
+            .order_by(*order))
 
 
 # --------------------------------------------------------------------------- the API list
 
 
 @dataclass(frozen=True)
-class ApiApplicationRow:
-    id: int
-    dossier_number: str | None
-    title: str
-    status: ApplicationStatus
-    requested_amount: Decimal
-    submitted_at: datetime | None
+class ApiApplicationRow(ApplicationLine):
     organisation_name: str
     organisation_refnis: str | None
     own_contribution: Decimal
@@ -386,15 +393,8 @@ def api_application_rows(call_id: int, status: ApplicationStatus | None, page) -
     """One page of a call's applications for the API, by dossier number (drafts last), in one query."""
     ids = _page_of_ids(sa.select(Application.id).where(*_api_conditions(call_id, status)), API_ORDER, page)
     total_cost, own = _figure_subqueries()
-    query = (sa.select(
-        Application.id, Application.dossier_number, Application.title, Application.status,
-        Application.requested_amount, Application.submitted_at, Organisation.name, Organisation.refnis,
-        own, total_cost)
-        .select_from(ids).join(Application, Application.id == ids.c.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .order_by(*API_ORDER))
-    return [ApiApplicationRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
-                              submitted_at=r[5], organisation_name=r[6], organisation_refnis=r[7],
+    query = _lines_of(ids, API_ORDER, Organisation.name, Organisation.refnis, own, total_cost)
+    return [ApiApplicationRow(*r[:6], organisation_name=r[6], organisation_refnis=r[7],
                               own_contribution=_cents(r[8]), total_cost=_cents(r[9]))
             for r in db.session.execute(query)]
 
