@@ -230,18 +230,11 @@ def upload_attachment(project_id: int, report_id: int):
     return redirect(url_for("reporting.report", project_id=project.id, report_id=report.id, _anchor="section-attachments"))
 
 
-def _attachment(report, attachment_id: int):
-    attachment = next((a for a in report.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        abort(404)
-    return attachment
-
-
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/attachments/<int:attachment_id>")
 @login_required
 def download_attachment(project_id: int, report_id: int, attachment_id: int):
     project = _load(project_id)
-    attachment = _attachment(_report(project, report_id), attachment_id)
+    attachment = storage.attachment_of(_report(project, report_id), attachment_id)
     return storage.send_stored(attachment)
 
 
@@ -251,7 +244,7 @@ def download_attachment(project_id: int, report_id: int, attachment_id: int):
 def delete_attachment(project_id: int, report_id: int, attachment_id: int):
     project = _load(project_id, access.can_report)
     report = _report(project, report_id)
-    attachment = _attachment(report, attachment_id)
+    attachment = storage.attachment_of(report, attachment_id)
     try:
         name = ops.delete_report_attachment(report, attachment, current_user)
     except ops.ReportingError as exc:
