@@ -18,7 +18,8 @@ from .rules import (
 )
 from .states import CALL_STATES, CallKind, CallState, CallStatus, SelectionMode, TriggerKind
 
-call_allowed_organisations = link_table("call_allowed_organisations", ("call_id", "calls.id"), ("organisation_id", "organisations.id"))
+call_allowed_organisations = link_table("call_allowed_organisations", ("call_id", "calls.id"),
+                                        ("organisation_id", "organisations.id"))
 
 
 class Call(db.Model):
