@@ -1,4 +1,4 @@
-"""Column types shared by every part: exact money, UTC instants, enums by value."""
+"""Column types shared by every part: exact money, UTC instants, enums by value, link tables."""
 from __future__ import annotations
 
 import enum
@@ -54,6 +54,14 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def link_table(name: str, *links: tuple[str, str]) -> sa.Table:
+    """A many-to-many link table: each (column, "table.id") a foreign key, together the primary key;
+    a link goes when either end is deleted."""
+    from .extensions import db
+    return sa.Table(name, db.metadata, *(
+        sa.Column(column, sa.ForeignKey(target, ondelete="CASCADE"), primary_key=True) for column, target in links))
 
 
 class StoredFileColumns:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from .i18n import _
 
@@ -35,6 +36,27 @@ def exact_cents(value: Decimal | int | str, what: str) -> Decimal:
     if amount != amount.quantize(CENT):
         raise ValueError(f"{what} moet in hele centen zijn, niet {amount}.")
     return amount.quantize(CENT)
+
+
+def split_cumulative(total: Decimal, weights: Sequence[Decimal | int | str]) -> tuple[Decimal, ...]:
+    """`total` (whole cents) over `weights` (at least one, none negative, not all zero): the amount up
+    to and including each share is the exact cumulative share rounded to the cent (half up), and each
+    share the difference with the one before. So the shares add up to `total` exactly, the rounding
+    remainder is carried on, and each share is within a cent of its exact part."""
+    weights = [Decimal(w) for w in weights]
+    whole = sum(weights, Decimal(0))
+    shares: list[Decimal] = []
+    done = Decimal("0.00")
+    cumulative = Decimal(0)
+    with localcontext() as ctx:
+        ctx.prec = 50
+        for weight in weights[:-1]:
+            cumulative += weight
+            upto = (total * cumulative / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+            shares.append(upto - done)
+            done = upto
+    shares.append(total - done)
+    return tuple(shares)
 
 
 def to_cents(value: Decimal | int | str) -> Decimal:

@@ -11,6 +11,7 @@ import re
 import socket
 import threading
 import time
+import uuid
 
 import jinja2
 import pytest
@@ -104,6 +105,25 @@ def database_url(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:
         return _postgres_url_for_worker(TEST_DATABASE_URL, _worker())
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A fresh database with nothing in it, for a test that runs the migrations itself; dropped after."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_empty_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -42,14 +42,24 @@ def strong_enough(form, field) -> None:
         raise ValidationError(_("Gebruik in uw wachtwoord zowel letters als cijfers of leestekens."))
 
 
+def _new_password() -> PasswordField:
+    """A new password (reset or change): strong enough, and the browser may offer to generate one."""
+    return PasswordField(lazy_gettext("Nieuw wachtwoord"),
+                         validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
+                         render_kw={"autocomplete": "new-password"})
+
+
+def _confirm_new_password() -> PasswordField:
+    """The new password again; it must equal the field named "password"."""
+    return PasswordField(lazy_gettext("Herhaal het nieuwe wachtwoord"),
+                         validators=[DataRequired(REQUIRED),
+                                     EqualTo("password", lazy_gettext("De wachtwoorden verschillen."))],
+                         render_kw={"autocomplete": "new-password"})
+
+
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(lazy_gettext("Nieuw wachtwoord"),
-                             validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(lazy_gettext("Herhaal het nieuwe wachtwoord"),
-                            validators=[DataRequired(REQUIRED),
-                                        EqualTo("password", lazy_gettext("De wachtwoorden verschillen."))],
-                            render_kw={"autocomplete": "new-password"})
+    password = _new_password()
+    confirm = _confirm_new_password()
 
 
 # The labels are Text pairs: the select shows them in the language of the page.
@@ -122,13 +132,8 @@ class NameForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(lazy_gettext("Huidig wachtwoord"), validators=[DataRequired(REQUIRED), Length(max=200)],
                             render_kw={"autocomplete": "current-password"})
-    password = PasswordField(lazy_gettext("Nieuw wachtwoord"),
-                             validators=[DataRequired(REQUIRED), Length(max=200), strong_enough],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(lazy_gettext("Herhaal het nieuwe wachtwoord"),
-                            validators=[DataRequired(REQUIRED),
-                                        EqualTo("password", lazy_gettext("De wachtwoorden verschillen."))],
-                            render_kw={"autocomplete": "new-password"})
+    password = _new_password()
+    confirm = _confirm_new_password()
 
 
 class PasswordConfirmForm(FlaskForm):

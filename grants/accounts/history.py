@@ -1,10 +1,9 @@
 """What the audit events of users and organisations mean, in the history page's words."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..audit.describe import register_events, register_fields, register_object, register_values
-from ..extensions import db
+from ..audit.describe import (
+    enum_label, name_by_id, name_by_stored_id, register_events, register_fields, register_object, register_values,
+)
 from ..organisations.models import Organisation
 from ..states import Text
 from .models import Role, User
@@ -43,15 +42,7 @@ register_fields("organisations", {
 })
 
 
-def _organisation(value) -> str | None:
-    if not str(value).isdigit():
-        return None
-    return db.session.scalar(sa.select(Organisation.name).where(Organisation.id == int(value)))
-
-
-register_values("role", lambda value: Role(value).label if value in set(Role) else None)
-register_values("organisation", _organisation)
-register_object("users", Text("gebruiker", "user"),
-                lambda user_id: db.session.scalar(sa.select(User.email).where(User.id == user_id)))
-register_object("organisations", Text("organisatie", "organisation"),
-                lambda org_id: db.session.scalar(sa.select(Organisation.name).where(Organisation.id == org_id)))
+register_values("role", enum_label(Role))
+register_values("organisation", name_by_stored_id(Organisation.name))
+register_object("users", Text("gebruiker", "user"), name_by_id(User.email))
+register_object("organisations", Text("organisatie", "organisation"), name_by_id(Organisation.name))

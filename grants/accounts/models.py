@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db_types import UTCDateTime, enum_column
+from ..db_types import UTCDateTime, enum_column, link_table
 from ..extensions import db
 from ..states import Text
 from ..timeutil import utcnow
@@ -44,12 +44,7 @@ ROLE_LABELS = {
 }
 
 
-memberships = sa.Table(
-    "memberships",
-    db.metadata,
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
-)
+memberships = link_table("memberships", ("user_id", "users.id"), ("organisation_id", "organisations.id"))
 
 
 class User(UserMixin, db.Model):

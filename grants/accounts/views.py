@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import time
 from urllib.parse import urlsplit
 
@@ -126,21 +127,24 @@ def login():
     return render_template("accounts/login.html", form=form, error=error), status
 
 
-def _pending_or_login():
-    found = _pending()
-    if found is None:
-        flash(_("Meld u opnieuw aan: de aanmelding is verlopen of onderbroken."), "info")
-    return found
+def _pending_login(view):
+    """A step after the password: the view gets the pending user and login; without one (expired,
+    interrupted) the visitor is sent back to the login page."""
+    @functools.wraps(view)
+    def wrapped():
+        found = _pending()
+        if found is None:
+            flash(_("Meld u opnieuw aan: de aanmelding is verlopen of onderbroken."), "info")
+            return redirect(url_for("accounts.login"))
+        return view(*found)
+    return wrapped
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @login_limit
 @code_limit
-def login_code():
-    found = _pending_or_login()
-    if found is None:
-        return redirect(url_for("accounts.login"))
-    user, pending = found
+@_pending_login
+def login_code(user: User, pending: dict):
     if not user.totp_enabled:
         return redirect(url_for("accounts.login_enrol"))
     form = CodeForm()
@@ -167,14 +171,24 @@ def login_code():
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @login_limit
 @code_limit
-def login_enrol():
+@_pending_login
+def login_enrol(user: User, pending: dict):
     """An admin who must have a second factor and has none sets it up as part of logging in."""
-    found = _pending_or_login()
-    if found is None:
-        return redirect(url_for("accounts.login"))
-    user, pending = found
     if user.totp_enabled:
         return redirect(url_for("accounts.login_code"))
+
+    def enrolled(codes: list[str]):
+        next_url = _safe_next(pending.get("next"))
+        _finish_login(user, bool(pending.get("remember")), next_url, method="totp")
+        return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url, enrolled=True)
+
+    return _enrol_page(user, enrolled, during_login=True, refused_status=401)
+
+
+def _enrol_page(user: User, enrolled, *, during_login: bool, refused_status: int):
+    """The enrolment page, during login and on the account page alike: a right first code confirms the
+    second factor and `enrolled(codes)` answers; otherwise the QR code and the secret are shown (again).
+    A refused code answers `refused_status` (401 while logging in: the login is not complete)."""
     form = TotpConfirmForm()
     error = None
     if form.validate_on_submit():
@@ -183,13 +197,12 @@ def login_enrol():
         except AccountError as exc:
             error = str(exc)
         else:
-            next_url = _safe_next(pending.get("next"))
-            _finish_login(user, bool(pending.get("remember")), next_url, method="totp")
-            return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url, enrolled=True)
+            return enrolled(codes)
     secret = start_totp_enrolment(user)
-    status = 200 if request.method == "GET" else (401 if error else 400)
+    status = 200 if request.method == "GET" else (refused_status if error else 400)
+    action = url_for("accounts.login_enrol" if during_login else "accounts.account_totp")
     return render_template("accounts/enrol.html", form=form, error=error, user=user, secret=secret,
-                           qr=_qr_svg(user), action=url_for("accounts.login_enrol"), during_login=True), status
+                           qr=_qr_svg(user), action=action, during_login=during_login), status
 
 
 def _qr_svg(user: User) -> Markup:
@@ -327,20 +340,13 @@ def account_totp():
     user = _me()
     if user.totp_enabled:
         return redirect(url_for("accounts.account"))
-    form = TotpConfirmForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            codes = confirm_totp_enrolment(user, form.code.data)
-        except AccountError as exc:
-            error = str(exc)
-        else:
-            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"),
-                                   enrolled=True)
-    secret = start_totp_enrolment(user)
-    status = 200 if request.method == "GET" else 400
-    return render_template("accounts/enrol.html", form=form, error=error, user=user, secret=secret, qr=_qr_svg(user),
-                           action=url_for("accounts.account_totp"), during_login=False), status
+    return _enrol_page(user, lambda codes: _recovery_codes_page(codes, enrolled=True), during_login=False,
+                       refused_status=400)
+
+
+def _recovery_codes_page(codes: list[str], *, enrolled: bool):
+    return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"),
+                           enrolled=enrolled)
 
 
 @bp.route("/account/second-factor/recovery-codes", methods=["POST"])
@@ -354,8 +360,7 @@ def account_recovery_codes():
         except AccountError as exc:
             form.code.errors = [*form.code.errors, str(exc)]
         else:
-            return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts.account"),
-                                   enrolled=False)
+            return _recovery_codes_page(codes, enrolled=False)
     return _account_page(400, renew_form=form)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ..audit.describe import register_events, register_fields, register_object, register_values
+from ..audit.describe import enum_label, register_events, register_fields, register_object, register_values
 from ..calls.rules import WaiverStatus, cost_category_label
 from ..extensions import db
 from ..money import format_decimal, format_eur
@@ -82,20 +82,6 @@ _WAIVER = {WaiverStatus.NONE: Text("niet gevraagd", "not requested"), WaiverStat
            WaiverStatus.ACCEPTED: Text("toegestaan", "accepted"), WaiverStatus.REFUSED: Text("geweigerd", "refused")}
 
 
-def _status(value) -> str | None:
-    try:
-        return ApplicationStatus(value).label
-    except ValueError:
-        return None
-
-
-def _waiver(value) -> str | None:
-    try:
-        return str(_WAIVER[WaiverStatus(value)])
-    except ValueError:
-        return None
-
-
 def _budget_line(line) -> str | None:
     """[category, description, fte, months, amount] as the budget shows it."""
     if not isinstance(line, list) or len(line) != 5:
@@ -126,14 +112,15 @@ def _kpi_values(values) -> list[str] | None:
             for k, v in values.items()]
 
 
-register_values("status:application", _status)
-register_values("status:waiver", _waiver)
+register_values("status:application", enum_label(ApplicationStatus))
+register_values("status:waiver", enum_label(WaiverStatus, _WAIVER))
 register_values("budget_line", _budget_line)
 register_values("contribution", _contribution)
 register_values("kpi_values", _kpi_values)
 
 
-def _name(application_id: int) -> str | None:
+def application_name(application_id) -> str | None:
+    """'dossier number – title' (either may be missing); `application_id` may be a scalar subquery."""
     row = db.session.execute(sa.select(Application.dossier_number, Application.title)
                              .where(Application.id == application_id)).first()
     if row is None:
@@ -141,4 +128,4 @@ def _name(application_id: int) -> str | None:
     return " – ".join(part for part in row if part)
 
 
-register_object("applications", Text("aanvraag", "application"), _name)
+register_object("applications", Text("aanvraag", "application"), application_name)

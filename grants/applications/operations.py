@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import diff, record
 from ..calls.models import Call
-from ..calls.rules import Applicant, WaiverStatus, check_eligibility, format_dossier_number
+from ..calls.rules import Applicant, WaiverStatus, check_eligibility
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..mail_templates import agency_text, queue_template_mail
@@ -24,11 +24,11 @@ from ..locking import lock_for_update
 from ..organisations.models import Organisation, Partnership, PartnershipMember
 from ..organisations.operations import find_organisation_by_code
 from ..organisations.states import PartnerStatus
-from ..timeutil import format_local, to_local, utcnow
+from ..timeutil import format_local, utcnow
 from ..unit_of_work import after_commit
 from . import sections as sec
 from .models import Application, Attachment, AttachmentKind, InformationRequest
-from .queries import checklist_for, existing_application_counts
+from .queries import checklist_for, existing_application_counts, next_dossier_number
 from .rules import failing
 from .states import ApplicationStatus as S
 from .states import APPLICATION_STATES, can_transition, refusal_message
@@ -392,6 +392,18 @@ def answer_invitation(app: Application, organisation_id: int, accept: bool, acto
     return org
 
 
+def _take_out_partner(app: Application, member, actor, now: datetime, action: str) -> None:
+    """The partner leaves the partnership (dissolved when only the lead is left); recorded as `action`,
+    with the partners before and after and the organisation's name as the reason."""
+    before, name = _partner_names(app), member.organisation.name
+    app.partnership.members.remove(member)
+    db.session.flush()
+    _dissolve_if_alone(app)
+    _touch(app, actor, now)
+    db.session.flush()
+    record(action, app, {"partners": [before, _partner_names(app)]}, actor=actor, reason=name)
+
+
 def leave_partnership(app: Application, organisation_id: int, actor) -> Organisation:
     """A confirmed partner takes its organisation out, until the application is submitted."""
     now = current_time()
@@ -404,14 +416,7 @@ def leave_partnership(app: Application, organisation_id: int, actor) -> Organisa
         raise ApplicationError(_("De aanvraag is ingediend: uit het samenwerkingsverband stappen kan niet meer. Neem "
                                  "contact op met %(lead)s of met het agentschap.", lead=app.organisation.name))
     org = member.organisation
-    before = _partner_names(app)
-    app.partnership.members.remove(member)
-    db.session.flush()
-    _dissolve_if_alone(app)
-    _touch(app, actor, now)
-    db.session.flush()
-    record("application.partner_leave", app, {"partners": [before, _partner_names(app)]}, actor=actor,
-           reason=org.name)
+    _take_out_partner(app, member, actor, now, "application.partner_leave")
     queue_template_mail(_lead_addresses(app), "partner_answer",
                         lazy_gettext("%(partner)s stapt uit het samenwerkingsverband: %(title)s", partner=org.name,
                                      title=app.title),
@@ -427,15 +432,8 @@ def remove_partner(app: Application, organisation_id: int, actor) -> Organisatio
     member = _member(app, organisation_id) if organisation_id != app.organisation_id else None
     if member is None:
         raise ApplicationError(_("Deze organisatie is geen partner in deze aanvraag."))
-    before = _partner_names(app)
     org, was = member.organisation, member.status
-    app.partnership.members.remove(member)
-    db.session.flush()
-    _dissolve_if_alone(app)
-    _touch(app, actor, now)
-    db.session.flush()
-    record("application.partner_remove", app, {"partners": [before, _partner_names(app)]}, actor=actor,
-           reason=org.name)
+    _take_out_partner(app, member, actor, now, "application.partner_remove")
     if was != PartnerStatus.DECLINED:
         queue_template_mail(_organisation_addresses(org), "partner_removed",
                             lazy_gettext("Niet langer partner: %(title)s", title=app.title or app.call.title),
@@ -522,18 +520,9 @@ def _lock_call(call_id: int) -> None:
 
 
 def _assign_dossier_number(app: Application) -> None:
-    call = app.call
-    year = to_local(call.closes_at).year
-    _lock_call(call.id)
+    _lock_call(app.call.id)
     for _attempt in range(5):
-        last = db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
-                                 .where(Application.call_id == call.id)) or 0
-        sequence = last + 1
-        number = format_dossier_number(call.dossier_prefix, year, sequence)
-        # Another call with the same prefix and year may already hold this number: take the next free one.
-        while db.session.scalar(sa.select(Application.id).where(Application.dossier_number == number)):
-            sequence += 1
-            number = format_dossier_number(call.dossier_prefix, year, sequence)
+        sequence, number = next_dossier_number(app.call)
         try:
             with db.session.begin_nested():
                 app.dossier_sequence, app.dossier_number = sequence, number

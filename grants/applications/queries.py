@@ -10,13 +10,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.models import AuditEvent
 from ..calls.models import Call
-from ..calls.rules import Applicant, check_eligibility
+from ..calls.rules import Applicant, check_eligibility, format_dossier_number
 from ..calls.states import CallStatus, SelectionMode
 from ..extensions import db
 from ..i18n import _, lazy_gettext
 from ..organisations.identifiers import normalise_iban
 from ..organisations.models import Organisation, OrganisationKind, PartnershipMember
 from ..organisations.states import PartnerStatus
+from ..timeutil import to_local
 from .access import answerable, viewable
 from .models import Application, ApplicationKpi, AttachmentKind, BudgetLine, Contribution, ContributionKind
 from .rules import (
@@ -252,14 +253,24 @@ SCREENING_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class ScreeningRow:
-    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
+class ApplicationLine:
+    """The application's own values at the start of every list row (screening, API), read by
+    LINE_COLUMNS in this order."""
     id: int
     dossier_number: str | None
     title: str
     status: ApplicationStatus
     requested_amount: Decimal
     submitted_at: datetime | None
+
+
+LINE_COLUMNS = (Application.id, Application.dossier_number, Application.title, Application.status,
+                Application.requested_amount, Application.submitted_at)
+
+
+@dataclass(frozen=True)
+class ScreeningRow(ApplicationLine):
+    """One line of the agency's list: plain values read in one query with the page (no ORM objects)."""
     partnership_id: int | None
     organisation_name: str
     organisation_kind: OrganisationKind
@@ -340,30 +351,27 @@ def screening_rows(call: Call, filters: ScreeningFilters, page) -> list[Screenin
     ids = _page_of_ids(_joined_organisation(sa.select(Application.id), filters)
                        .where(*_screening_conditions(call, filters)), order, page)
     total_cost, own = _figure_subqueries()
-    query = (sa.select(
-        Application.id, Application.dossier_number, Application.title, Application.status,
-        Application.requested_amount, Application.submitted_at, Application.partnership_id,
-        Organisation.name, Organisation.kind, Organisation.province, own, total_cost)
-        .select_from(ids).join(Application, Application.id == ids.c.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .order_by(*order))
-    return [ScreeningRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
-                         submitted_at=r[5], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
+    query = _lines_of(ids, order, Application.partnership_id, Organisation.name, Organisation.kind,
+                      Organisation.province, own, total_cost)
+    return [ScreeningRow(*r[:6], partnership_id=r[6], organisation_name=r[7], organisation_kind=r[8],
                          organisation_province=r[9], own_contribution=_cents(r[10]), total_cost=_cents(r[11]))
             for r in db.session.execute(query)]
+
+
+def _lines_of(ids, order, *more):
+    """The page `ids` (a subquery of application ids) as rows of LINE_COLUMNS and then `more`, in `order`;
+    the applicant organisation is joined for `more` to read."""
+    return (sa.select(*LINE_COLUMNS, *more)
+            .select_from(ids).join(Application, Application.id == ids.c.id)
+            .join(Organisation, Application.organisation_id == Organisation.id)
+            .order_by(*order))
 
 
 # --------------------------------------------------------------------------- the API list
 
 
 @dataclass(frozen=True)
-class ApiApplicationRow:
-    id: int
-    dossier_number: str | None
-    title: str
-    status: ApplicationStatus
-    requested_amount: Decimal
-    submitted_at: datetime | None
+class ApiApplicationRow(ApplicationLine):
     organisation_name: str
     organisation_refnis: str | None
     own_contribution: Decimal
@@ -385,15 +393,8 @@ def api_application_rows(call_id: int, status: ApplicationStatus | None, page) -
     """One page of a call's applications for the API, by dossier number (drafts last), in one query."""
     ids = _page_of_ids(sa.select(Application.id).where(*_api_conditions(call_id, status)), API_ORDER, page)
     total_cost, own = _figure_subqueries()
-    query = (sa.select(
-        Application.id, Application.dossier_number, Application.title, Application.status,
-        Application.requested_amount, Application.submitted_at, Organisation.name, Organisation.refnis,
-        own, total_cost)
-        .select_from(ids).join(Application, Application.id == ids.c.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .order_by(*API_ORDER))
-    return [ApiApplicationRow(id=r[0], dossier_number=r[1], title=r[2], status=r[3], requested_amount=r[4],
-                              submitted_at=r[5], organisation_name=r[6], organisation_refnis=r[7],
+    query = _lines_of(ids, API_ORDER, Organisation.name, Organisation.refnis, own, total_cost)
+    return [ApiApplicationRow(*r[:6], organisation_name=r[6], organisation_refnis=r[7],
                               own_contribution=_cents(r[8]), total_cost=_cents(r[9]))
             for r in db.session.execute(query)]
 
@@ -436,3 +437,17 @@ def all_events(app: Application) -> list[AuditEvent]:
         sa.select(AuditEvent).where(AuditEvent.object_type == Application.__tablename__,
                                     AuditEvent.object_id == app.id)
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())))
+
+
+def next_dossier_number(call: Call) -> tuple[int, str]:
+    """The sequence and dossier number the next submission to `call` gets: one after the call's highest,
+    skipping numbers another call with the same prefix and year already holds. ValueError (with the
+    reason, for the admin) when the call's prefix cannot make a number."""
+    year = to_local(call.closes_at).year
+    sequence = (db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
+                                  .where(Application.call_id == call.id)) or 0) + 1
+    number = format_dossier_number(call.dossier_prefix or "", year, sequence)
+    while db.session.scalar(sa.select(Application.id).where(Application.dossier_number == number)):
+        sequence += 1
+        number = format_dossier_number(call.dossier_prefix, year, sequence)
+    return sequence, number

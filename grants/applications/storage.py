@@ -394,6 +394,16 @@ def store_in_transaction(upload: Upload) -> StoredFile:
     return stored
 
 
+def attachment_of(owner, attachment_id: int):
+    """The attachment with that id among `owner.attachments` (an application's or a report's); 404 when
+    it is not one of them."""
+    from flask import abort
+    attachment = next((a for a in owner.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
 def send_stored(attachment):
     """The download of a stored attachment (anything with stored_name, content_type, original_name):
     always as a file to save, never cached; 404 when the file is gone."""

@@ -8,11 +8,13 @@ its own `history.py`. An action nobody registered still reads as a sentence, nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+import sqlalchemy as sa
 
 from ..i18n import _
 from ..money import format_eur
@@ -71,6 +73,32 @@ def register_object(object_type: str, noun: Text, name_of: Callable[[int], str |
 def register_values(fmt: str, label_of: Callable[[Any], str | None]) -> None:
     """A value format such as 'status:application': the stored value -> its label."""
     _VALUE_LABELS[fmt] = label_of
+
+
+def enum_label(enum_cls, labels: Mapping[Any, Text] | None = None) -> Callable[[Any], str | None]:
+    """A value format for a stored enum value: the member's label (`labels[member]`, or the member's own
+    `.label`); None, so the raw value shows, for a value the enum does not know."""
+    def label_of(value) -> str | None:
+        try:
+            member = enum_cls(value)
+        except ValueError:
+            return None
+        return str(labels[member] if labels is not None else member.label)
+    return label_of
+
+
+def name_by_id(column) -> Callable[[int], str | None]:
+    """How an object is named, for register_object: `column` (e.g. Call.title) of the row with that id."""
+    def name_of(object_id: int) -> str | None:
+        from ..extensions import db
+        return db.session.scalar(sa.select(column).where(column.class_.id == object_id))
+    return name_of
+
+
+def name_by_stored_id(column) -> Callable[[Any], str | None]:
+    """A value format for a stored id (a number or digits): `column` of that row; None for anything else."""
+    name_of = name_by_id(column)
+    return lambda value: name_of(int(value)) if str(value).isdigit() else None
 
 
 def event_text(action: str) -> EventText:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..audit.describe import register_events, register_fields, register_object, register_values
+from ..audit.describe import enum_label, register_events, register_fields, register_object, register_values
 from ..extensions import db
 from ..states import Text
 from .models import Decision, DecisionMailTemplate, DecisionOutcome
@@ -50,22 +50,12 @@ register_fields("decision_mail_templates", {
 })
 
 
-def _outcome(value) -> str | None:
-    try:
-        return str(OUTCOME_TEXT[DecisionOutcome(value)])
-    except ValueError:
-        return None
-
-
-register_values("outcome", _outcome)
+register_values("outcome", enum_label(DecisionOutcome, OUTCOME_TEXT))
 
 
 def _decision_name(decision_id: int) -> str | None:
-    from ..applications.models import Application
-    row = db.session.execute(sa.select(Application.dossier_number, Application.title)
-                             .join(Decision, Decision.application_id == Application.id)
-                             .where(Decision.id == decision_id)).first()
-    return " – ".join(part for part in row if part) if row else None
+    from ..applications.history import application_name
+    return application_name(sa.select(Decision.application_id).where(Decision.id == decision_id).scalar_subquery())
 
 
 def _template_name(template_id: int) -> str | None:

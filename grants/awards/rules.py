@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
 from grants.applications.rules import project_years
 from grants.applications.states import ApplicationStatus
@@ -27,7 +27,7 @@ from grants.calls.rules import (
 )
 from grants.calls.states import SelectionMode
 from grants.i18n import _
-from grants.money import CENT, exact_cents, format_decimal, format_eur
+from grants.money import exact_cents, format_decimal, format_eur, split_cumulative
 from grants.timeutil import as_utc, format_local
 
 __all__ = [
@@ -643,15 +643,4 @@ def tranche_amounts(awarded: Decimal, percents: Sequence[Decimal]) -> tuple[Deci
     problem = tranches_problem(percents)
     if problem:
         raise ValueError(problem)
-    amounts: list[Decimal] = []
-    paid = ZERO
-    cumulative = Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = 50
-        for percent in percents[:-1]:
-            cumulative += Decimal(percent)
-            paid_after = (awarded * cumulative / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
-            amounts.append(paid_after - paid)
-            paid = paid_after
-    amounts.append(awarded - paid)
-    return tuple(amounts)
+    return split_cumulative(awarded, percents)  # the percents add up to exactly 100 (tranches_problem)

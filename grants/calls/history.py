@@ -1,10 +1,9 @@
 """What the audit events of a call mean, in the history page's words."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..audit.describe import register_events, register_fields, register_object, register_values
-from ..extensions import db
+from ..audit.describe import (
+    enum_label, name_by_id, name_by_stored_id, register_events, register_fields, register_object, register_values,
+)
 from ..states import Text
 from .models import Call
 from .rules import CofinancingKind, cost_category_label, organisation_kind_label
@@ -74,27 +73,11 @@ _COFINANCING = {
 }
 
 
-def _enum_label(enum_cls, labels):
-    def label(value) -> str | None:
-        try:
-            return str(labels[enum_cls(value)])
-        except ValueError:
-            return None
-    return label
-
-
-def _call_title(value) -> str | None:
-    if not str(value).isdigit():
-        return None
-    return db.session.scalar(sa.select(Call.title).where(Call.id == int(value)))
-
-
-register_values("status:call", lambda value: CallStatus(value).label if value in set(CallStatus) else None)
-register_values("call_kind", _enum_label(CallKind, CALL_KIND_LABELS))
-register_values("selection_mode", _enum_label(SelectionMode, SELECTION_MODE_LABELS))
-register_values("cofinancing_kind", _enum_label(CofinancingKind, _COFINANCING))
+register_values("status:call", enum_label(CallStatus))
+register_values("call_kind", enum_label(CallKind, CALL_KIND_LABELS))
+register_values("selection_mode", enum_label(SelectionMode, SELECTION_MODE_LABELS))
+register_values("cofinancing_kind", enum_label(CofinancingKind, _COFINANCING))
 register_values("organisation_kind", lambda value: organisation_kind_label(value) if isinstance(value, str) else None)
 register_values("cost_category", lambda value: cost_category_label(value) if isinstance(value, str) else None)
-register_values("call", _call_title)
-register_object("calls", Text("oproep", "call"),
-                lambda call_id: db.session.scalar(sa.select(Call.title).where(Call.id == call_id)))
+register_values("call", name_by_stored_id(Call.title))
+register_object("calls", Text("oproep", "call"), name_by_id(Call.title))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import Money, UTCDateTime, enum_column
+from ..db_types import Money, UTCDateTime, enum_column, link_table
 from ..extensions import db
 from ..i18n import _
 from ..templating import render_markdown
@@ -18,12 +18,8 @@ from .rules import (
 )
 from .states import CALL_STATES, CallKind, CallState, CallStatus, SelectionMode, TriggerKind
 
-call_allowed_organisations = sa.Table(
-    "call_allowed_organisations",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
-)
+call_allowed_organisations = link_table("call_allowed_organisations", ("call_id", "calls.id"),
+                                        ("organisation_id", "organisations.id"))
 
 
 class Call(db.Model):

@@ -180,22 +180,11 @@ def organisations_by_code_or_name(entries: list[str]) -> dict[str, list[Organisa
 
 
 def next_dossier_number(call: Call) -> str | None:
-    """The dossier number the next submission to this call gets, as the submission chooses it: one after
-    the call's highest, skipping numbers another call with the same prefix and year already holds.
-    None when the prefix cannot make a number (the call's form says why)."""
-    from ..timeutil import to_local
-    from .rules import format_dossier_number
-    year = to_local(call.closes_at).year
-    sequence = (db.session.scalar(sa.select(sa.func.max(Application.dossier_sequence))
-                                  .where(Application.call_id == call.id)) or 0) + 1
+    """The dossier number the next submission to this call gets, as the submission chooses it
+    (grants.applications.queries.next_dossier_number). None when the prefix cannot make a number (the
+    call's form says why)."""
+    from ..applications.queries import next_dossier_number as next_number
     try:
-        first = format_dossier_number(call.dossier_prefix or "", year, sequence)
+        return next_number(call)[1]
     except ValueError:
         return None
-    taken = set(db.session.scalars(sa.select(Application.dossier_number).where(
-        Application.dossier_number.startswith(first.rsplit("-", 1)[0] + "-", autoescape=True))))
-    number = first
-    while number in taken:
-        sequence += 1
-        number = format_dossier_number(call.dossier_prefix, year, sequence)
-    return number

@@ -124,12 +124,20 @@ def _sheet_totals(level: int, jurors: list[str], split: bool) -> dict[str, D]:
     return totals
 
 
-def _seed_2017(echo) -> int:
-    call = _call(COUNTER_VOICES_2017)
+def _call_without_panel(title: str, echo) -> Call | None:
+    """The demo call to give its jury, or None: not found (said so), or it has its panel from an earlier run."""
+    call = _call(title)
     if call is None:
-        echo(f"Jury: call '{COUNTER_VOICES_2017}' not found, skipped.")
-        return 0
+        echo(f"Jury: call '{title}' not found, skipped.")
+        return None
     if db.session.scalar(sa.select(Panel.id).where(Panel.call_id == call.id)):
+        return None
+    return call
+
+
+def _seed_2017(echo) -> int:
+    call = _call_without_panel(COUNTER_VOICES_2017, echo)
+    if call is None:
         return 0
     jurors = _jurors()
     deadline = _at(date(2017, 11, 24), 17)
@@ -205,11 +213,8 @@ def _seed_2017(echo) -> int:
 
 
 def _seed_open_call(echo) -> int:
-    call = _call(COUNTER_VOICES_2027)
+    call = _call_without_panel(COUNTER_VOICES_2027, echo)
     if call is None:
-        echo(f"Jury: call '{COUNTER_VOICES_2027}' not found, skipped.")
-        return 0
-    if db.session.scalar(sa.select(Panel.id).where(Panel.call_id == call.id)):
         return 0
     jurors = _jurors()
     jan, fatima, pieter = (jurors[e] for e in ("jury@abb.demo", "jury2@abb.demo", "jury3@abb.demo"))

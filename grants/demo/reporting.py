@@ -194,31 +194,38 @@ def _start(follow: _Follow, app: Application, day: date) -> Project | None:
 # --------------------------------------------------------------------------- the three calls
 
 
-def _regie_role(follow: _Follow, call: Call) -> int:
+def _follow_up(follow: _Follow, call: Call, start_day: date, advance_day: date, story) -> int:
+    """Starts the project of each awarded application of `call` that has none yet (on `start_day`),
+    pays its advance (on `advance_day`) and lets `story(follow, n, app, project)` tell the rest; the
+    number of projects started."""
     created = 0
     for n, app in enumerate(_awarded(call)):
-        project = _start(follow, app, date(2016, 2, 15))
+        project = _start(follow, app, start_day)
         if project is None:
             continue
         created += 1
-        follow.pay_due(project, date(2016, 3, 10))
-        for period in range(3):
-            interim = follow.report(project, period, ReportKind.INTERIM)
-            follow.submit(interim, interim.due_date - timedelta(days=5 + n % 4))
-            follow.review(interim, interim.due_date + timedelta(days=12))
-            if period < 2:
-                follow.at(project.end_date - timedelta(days=45))
-                ops.grant_extension(project, ops.ExtensionData(
-                    dossier=f"{app.dossier_number}-V{period + 1}", months=12, amount=project.awarded_amount,
-                    motivation="Nieuw dossier ingediend na de oproep tot verlenging; de regierol wordt verder "
-                               "uitgebouwd."), follow.admin)
-                follow.clock.stamp()
-                follow.pay_due(project, project.extensions[-1].start_date + timedelta(days=9), period=period + 1)
-            final = follow.report(project, period, ReportKind.FINAL)
-            follow.submit(final, final.due_date - timedelta(days=7 + n % 5))
-            follow.review(final, final.due_date + timedelta(days=15))
-            follow.pay_due(project, final.due_date + timedelta(days=25), period=period)
+        follow.pay_due(project, advance_day)
+        story(follow, n, app, project)
     return created
+
+
+def _regie_role(follow: _Follow, n: int, app: Application, project: Project) -> None:
+    for period in range(3):
+        interim = follow.report(project, period, ReportKind.INTERIM)
+        follow.submit(interim, interim.due_date - timedelta(days=5 + n % 4))
+        follow.review(interim, interim.due_date + timedelta(days=12))
+        if period < 2:
+            follow.at(project.end_date - timedelta(days=45))
+            ops.grant_extension(project, ops.ExtensionData(
+                dossier=f"{app.dossier_number}-V{period + 1}", months=12, amount=project.awarded_amount,
+                motivation="Nieuw dossier ingediend na de oproep tot verlenging; de regierol wordt verder "
+                           "uitgebouwd."), follow.admin)
+            follow.clock.stamp()
+            follow.pay_due(project, project.extensions[-1].start_date + timedelta(days=9), period=period + 1)
+        final = follow.report(project, period, ReportKind.FINAL)
+        follow.submit(final, final.due_date - timedelta(days=7 + n % 5))
+        follow.review(final, final.due_date + timedelta(days=15))
+        follow.pay_due(project, final.due_date + timedelta(days=25), period=period)
 
 
 # (organisation name) -> what happened to its reports; the others are finished and paid.
@@ -232,72 +239,56 @@ COUNTER_VOICES_STORY = {
 }
 
 
-def _counter_voices(follow: _Follow, call: Call) -> int:
-    created = 0
-    for n, app in enumerate(_awarded(call)):
-        project = _start(follow, app, date(2018, 2, 1))
-        if project is None:
-            continue
-        created += 1
-        story = COUNTER_VOICES_STORY.get(app.organisation.name, "finished")
-        follow.pay_due(project, date(2018, 3, 12))
-        interim = follow.report(project, 0, ReportKind.INTERIM)
+def _counter_voices(follow: _Follow, n: int, app: Application, project: Project) -> None:
+    story = COUNTER_VOICES_STORY.get(app.organisation.name, "finished")
+    interim = follow.report(project, 0, ReportKind.INTERIM)
+    final = follow.report(project, 0, ReportKind.FINAL)
+    follow.submit(interim, interim.due_date - timedelta(days=3 + n % 6),
+                  kpi_shares={0: D("0.45"), 1: D("0.5"), 2: D("0.4")})
+    if story == "interim_submitted":
+        return
+    if story == "interim_changes":
+        follow.review(interim, interim.due_date + timedelta(days=14), approve=False, remarks=(
+            "Vul bij de indicatoren aan hoeveel jongeren de workshops bereikten, en voeg de lijst van de "
+            "activiteiten toe."))
+        return
+    follow.review(interim, interim.due_date + timedelta(days=14))
+    if story == "final_draft":
+        follow.draft(final, final.period_end + timedelta(days=20), narrative="Het eindverslag is in voorbereiding.")
+        return
+    submitted_on = final.due_date - timedelta(days=4 + n % 7)
+    if story == "under_spent":
+        follow.submit(final, submitted_on, spent_share=D("0.5"), own_share=D("0.5"),
+                      kpi_shares={0: D("0.6"), 1: D("0.5")},
+                      bottlenecks="Knelpunt: de projectcoördinator viel maanden uit; een deel van de workshops "
+                                  "ging niet door. Succes: de peer educators blijven actief in Bissegem.")
+    else:
+        follow.submit(final, submitted_on, kpi_shares={0: D("0.85")} if n % 3 == 0 else None)
+    if story == "final_submitted":
+        return
+    if story == "final_changes":
+        follow.review(final, final.due_date + timedelta(days=20), approve=False, remarks=(
+            "Het financieel overzicht vermeldt de personeelskosten niet pro rata de bestede tijd. Pas dit aan en "
+            "voeg de loonfiches toe."))
+        return
+    follow.review(final, final.due_date + timedelta(days=20))
+    follow.pay_due(project, final.due_date + timedelta(days=30))
+
+
+def _action_plan(follow: _Follow, n: int, app: Application, project: Project) -> None:
+    interims = [r for r in project.reports if r.kind == ReportKind.INTERIM]
+    # Everyone reported after 6 and 12 months; after 24 months most did; the final report is due.
+    for k, report in enumerate(interims):
+        if k == 2 and n % 3 == 2:
+            break  # the report after 24 months is still due
+        follow.submit(report, report.due_date - timedelta(days=2 + n % 5),
+                      kpi_shares={0: D(1), 1: D("0.3") * (k + 1)})
+        if k == 2 and n % 3 == 1:
+            break  # waiting for the agency's review
+        follow.review(report, report.due_date + timedelta(days=10))
+    if n % 4 == 0:
         final = follow.report(project, 0, ReportKind.FINAL)
-        follow.submit(interim, interim.due_date - timedelta(days=3 + n % 6),
-                      kpi_shares={0: D("0.45"), 1: D("0.5"), 2: D("0.4")})
-        if story == "interim_submitted":
-            continue
-        if story == "interim_changes":
-            follow.review(interim, interim.due_date + timedelta(days=14), approve=False, remarks=(
-                "Vul bij de indicatoren aan hoeveel jongeren de workshops bereikten, en voeg de lijst van de "
-                "activiteiten toe."))
-            continue
-        follow.review(interim, interim.due_date + timedelta(days=14))
-        if story == "final_draft":
-            follow.draft(final, final.period_end + timedelta(days=20), narrative="Het eindverslag is in voorbereiding.")
-            continue
-        submitted_on = final.due_date - timedelta(days=4 + n % 7)
-        if story == "under_spent":
-            follow.submit(final, submitted_on, spent_share=D("0.5"), own_share=D("0.5"),
-                          kpi_shares={0: D("0.6"), 1: D("0.5")},
-                          bottlenecks="Knelpunt: de projectcoördinator viel maanden uit; een deel van de workshops "
-                                      "ging niet door. Succes: de peer educators blijven actief in Bissegem.")
-        else:
-            follow.submit(final, submitted_on, kpi_shares={0: D("0.85")} if n % 3 == 0 else None)
-        if story == "final_submitted":
-            continue
-        if story == "final_changes":
-            follow.review(final, final.due_date + timedelta(days=20), approve=False, remarks=(
-                "Het financieel overzicht vermeldt de personeelskosten niet pro rata de bestede tijd. Pas dit aan en "
-                "voeg de loonfiches toe."))
-            continue
-        follow.review(final, final.due_date + timedelta(days=20))
-        follow.pay_due(project, final.due_date + timedelta(days=30))
-    return created
-
-
-def _action_plan(follow: _Follow, call: Call) -> int:
-    created = 0
-    for n, app in enumerate(_awarded(call)):
-        project = _start(follow, app, date(2022, 9, 20))
-        if project is None:
-            continue
-        created += 1
-        follow.pay_due(project, date(2022, 10, 14))
-        interims = [r for r in project.reports if r.kind == ReportKind.INTERIM]
-        # Everyone reported after 6 and 12 months; after 24 months most did; the final report is due.
-        for k, report in enumerate(interims):
-            if k == 2 and n % 3 == 2:
-                break  # the report after 24 months is still due
-            follow.submit(report, report.due_date - timedelta(days=2 + n % 5),
-                          kpi_shares={0: D(1), 1: D("0.3") * (k + 1)})
-            if k == 2 and n % 3 == 1:
-                break  # waiting for the agency's review
-            follow.review(report, report.due_date + timedelta(days=10))
-        if n % 4 == 0:
-            final = follow.report(project, 0, ReportKind.FINAL)
-            follow.submit(final, final.due_date - timedelta(days=3), kpi_shares={0: D(1), 1: D("0.9")})
-    return created
+        follow.submit(final, final.due_date - timedelta(days=3), kpi_shares={0: D(1), 1: D("0.9")})
 
 
 # --------------------------------------------------------------------------- the plans
@@ -355,14 +346,16 @@ def seed_reporting(echo=lambda _msg: None) -> dict[str, int]:
     clock = _Clock()
     follow = _Follow(admin, clock)
     with _simulated(clock):
-        plan = [(REGIE_ROLE_2015, _regie_role), (COUNTER_VOICES_2017, _counter_voices),
-                (ACTION_PLAN_2022, _action_plan)]
-        for title, build in plan:
+        # (call, project start, advance paid, what happened next)
+        plan = [(REGIE_ROLE_2015, date(2016, 2, 15), date(2016, 3, 10), _regie_role),
+                (COUNTER_VOICES_2017, date(2018, 2, 1), date(2018, 3, 12), _counter_voices),
+                (ACTION_PLAN_2022, date(2022, 9, 20), date(2022, 10, 14), _action_plan)]
+        for title, start_day, advance_day, story in plan:
             call = calls.get(title)
             if call is None:
                 echo(f"Follow-up: call '{title}' not found, skipped.")
                 continue
-            created = build(follow, call)
+            created = _follow_up(follow, call, start_day, advance_day, story)
             if created:
                 echo(f"Follow-up: {created} projects of '{title}'.")
     plans = _plans(calls)

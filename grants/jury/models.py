@@ -16,17 +16,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_column
+from ..db_types import UTCDateTime, enum_column, link_table
 from ..extensions import db
 from ..states import Text
 from ..timeutil import utcnow
 
-panel_members = sa.Table(
-    "panel_members",
-    db.metadata,
-    sa.Column("panel_id", sa.ForeignKey("panels.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
+panel_members = link_table("panel_members", ("panel_id", "panels.id"), ("user_id", "users.id"))
 
 
 class _Labelled(enum.StrEnum):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
 from grants.i18n import _, ngettext
-from grants.money import CENT, exact_cents
+from grants.money import exact_cents, split_cumulative
 
 from .rules import ProjectStatus
 
@@ -31,22 +31,9 @@ def split_in_proportion(total: Decimal, weights: Sequence[Decimal]) -> tuple[Dec
         return ()
     if any(Decimal(w) < 0 for w in weights):
         raise ValueError("Een gewicht kan niet negatief zijn.")
-    weights = [Decimal(w) for w in weights]
-    whole = sum(weights, Decimal(0))
-    if whole == 0:
-        weights, whole = [Decimal(1)] * len(weights), Decimal(len(weights))
-    shares: list[Decimal] = []
-    done = ZERO
-    cumulative = Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = 50
-        for weight in weights[:-1]:
-            cumulative += weight
-            upto = (total * cumulative / whole).quantize(CENT, rounding=ROUND_HALF_UP)
-            shares.append(upto - done)
-            done = upto
-    shares.append(total - done)
-    return tuple(shares)
+    if sum((Decimal(w) for w in weights), Decimal(0)) == 0:
+        weights = [Decimal(1)] * len(weights)
+    return split_cumulative(total, weights)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..audit.describe import register_events, register_fields, register_object, register_values
+from ..audit.describe import enum_label, name_by_id, register_events, register_fields, register_object, register_values
 from ..awards.models import Project
 from ..extensions import db
 from ..states import Text
@@ -52,17 +52,8 @@ register_fields("payments", {
 register_fields("policy_plans", {"title": ("titel", "title", "text"), "description": ("beschrijving", "description", "text")})
 
 
-def _label(enum_cls):
-    def label(value) -> str | None:
-        try:
-            return str(enum_cls(value).label)
-        except ValueError:
-            return None
-    return label
-
-
-register_values("status:report", _label(ReportStatus))
-register_values("status:payment", _label(PaymentStatus))
+register_values("status:report", enum_label(ReportStatus))
+register_values("status:payment", enum_label(PaymentStatus))
 
 
 def _project_name(project_id: int) -> str | None:
@@ -80,5 +71,4 @@ def _report_name(report_id: int) -> str | None:
 
 
 register_object("reports", Text("verslag", "report"), _report_name)
-register_object("policy_plans", Text("beleidsplan", "policy plan"),
-                lambda plan_id: db.session.scalar(sa.select(PolicyPlan.title).where(PolicyPlan.id == plan_id)))
+register_object("policy_plans", Text("beleidsplan", "policy plan"), name_by_id(PolicyPlan.title))

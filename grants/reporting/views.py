@@ -230,18 +230,11 @@ def upload_attachment(project_id: int, report_id: int):
     return redirect(url_for("reporting.report", project_id=project.id, report_id=report.id, _anchor="section-attachments"))
 
 
-def _attachment(report, attachment_id: int):
-    attachment = next((a for a in report.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        abort(404)
-    return attachment
-
-
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/attachments/<int:attachment_id>")
 @login_required
 def download_attachment(project_id: int, report_id: int, attachment_id: int):
     project = _load(project_id)
-    attachment = _attachment(_report(project, report_id), attachment_id)
+    attachment = storage.attachment_of(_report(project, report_id), attachment_id)
     return storage.send_stored(attachment)
 
 
@@ -251,7 +244,7 @@ def download_attachment(project_id: int, report_id: int, attachment_id: int):
 def delete_attachment(project_id: int, report_id: int, attachment_id: int):
     project = _load(project_id, access.can_report)
     report = _report(project, report_id)
-    attachment = _attachment(report, attachment_id)
+    attachment = storage.attachment_of(report, attachment_id)
     try:
         name = ops.delete_report_attachment(report, attachment, current_user)
     except ops.ReportingError as exc:
@@ -263,23 +256,40 @@ def delete_attachment(project_id: int, report_id: int, attachment_id: int):
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/submit", methods=["POST"])
 @login_required
 def submit(project_id: int, report_id: int):
-    project = _load(project_id, access.can_report)
-    report = _report(project, report_id)
-    form = f.SubmitForm()
-    if not form.validate():
-        return _render_report(project, report, status=400, submit_form=form)
-    on_conflict(lambda: _render_report(*_fresh(project_id, report_id), status=409, submit_error=_(
-        "Het verslag werd op hetzelfde moment door iemand anders gewijzigd. Bekijk het opnieuw en dien het dan in.")))
+    project, report, form, refuse, invalid = _report_action(project_id, report_id, access.can_report, f.SubmitForm,
+                                                            "submit", lambda: _(
+        "Het verslag werd op hetzelfde moment door iemand anders gewijzigd. Bekijk het opnieuw en dien het dan in."))
+    if invalid is not None:
+        return invalid
     try:
         ops.submit_report(report, current_user, loaded_version=form.loaded_version())
     except ops.SubmissionRefused as exc:
-        return _render_report(project, report, status=400, submit_form=form, submit_error=str(exc),
-                              submit_reasons=exc.reasons)
+        return refuse(submit_error=str(exc), submit_reasons=exc.reasons)
     except ops.ReportingError as exc:
         form.version.data = str(report.version)
-        return _render_report(project, report, status=400, submit_form=form, submit_error=str(exc))
+        return refuse(submit_error=str(exc))
     flash(_("Het verslag is ingediend. U ontvangt een bevestiging per e-mail."), "success")
     return redirect(url_for("reporting.report", project_id=project.id, report_id=report.id))
+
+
+def _report_action(project_id: int, report_id: int, require, form_class, name: str, conflict_text):
+    """A form posted on the report page, `name` being "submit" or "review": the project and report are
+    loaded for who may act (`require`), the form is validated, and a lost race shows the fresh report
+    with `conflict_text()` as `<name>_error`. Returns (project, report, form, refuse, invalid):
+    `refuse(**extra)` shows the page again with this form and a 400; `invalid` is that page when the
+    form did not validate, else None."""
+    project = _load(project_id, require)
+    report = _report(project, report_id)
+    form = form_class()
+
+    def refuse(**extra):
+        return _render_report(project, report, status=400, **{f"{name}_form": form}, **extra)
+
+    if not form.validate():
+        return project, report, form, refuse, refuse()
+    on_conflict(lambda: _render_report(*_fresh(project_id, report_id), status=409,
+                                       **{f"{name}_error": conflict_text()}))
+    return project, report, form, refuse, None
 
 
 def _fresh(project_id: int, report_id: int):
@@ -290,18 +300,16 @@ def _fresh(project_id: int, report_id: int):
 @bp.route("/projects/<int:project_id>/reports/<int:report_id>/review", methods=["POST"])
 @login_required
 def review(project_id: int, report_id: int):
-    project = _load(project_id, access.can_manage)
-    report = _report(project, report_id)
-    form = f.ReviewForm()
-    if not form.validate():
-        return _render_report(project, report, status=400, review_form=form)
-    on_conflict(lambda: _render_report(*_fresh(project_id, report_id), status=409, review_error=_(
-        "Het verslag werd op hetzelfde moment gewijzigd. Bekijk het opnieuw.")))
+    project, report, form, refuse, invalid = _report_action(project_id, report_id, access.can_manage, f.ReviewForm,
+                                                            "review", lambda: _(
+        "Het verslag werd op hetzelfde moment gewijzigd. Bekijk het opnieuw."))
+    if invalid is not None:
+        return invalid
     try:
         ops.review_report(report, approve=form.decision.data == "approve", remarks=form.remarks.data or "",
                           actor=current_user)
     except ops.ReportingError as exc:
-        return _render_report(project, report, status=400, review_form=form, review_error=str(exc))
+        return refuse(review_error=str(exc))
     if report.status == "approved":
         flash(_("Het verslag is goedgekeurd."), "success")
     else:

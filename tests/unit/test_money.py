@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.money import MAX_AMOUNT, AmountError, api_amount, format_eur, parse_amount, to_cents
+from grants.money import MAX_AMOUNT, AmountError, api_amount, format_eur, parse_amount, split_cumulative, to_cents
 
 FORMAT_HINT = "Geef een bedrag in euro, bijvoorbeeld 25.000,00 (hoogstens twee cijfers na de komma)."
 
@@ -184,3 +184,16 @@ def test_max_amount_is_what_numeric_12_2_holds():
 def test_format_decimal_has_no_trailing_zeros_and_no_exponent(value, mark, expected):
     from grants.money import format_decimal
     assert format_decimal(value, decimal_mark=mark) == expected
+
+
+@pytest.mark.parametrize(("total", "weights", "expected"), [
+    ("49146.00", ["60", "40"], ["29487.60", "19658.40"]),  # the regie-role advance and balance
+    ("100.00", ["1", "1", "1"], ["33.33", "33.34", "33.33"]),  # the remainder carried on, not piled on the last
+    ("0.01", ["1", "1"], ["0.01", "0.00"]),
+    ("437995.00", ["100"], ["437995.00"]),
+    ("10.00", ["0", "3", "1"], ["0.00", "7.50", "2.50"]),
+])
+def test_split_cumulative_adds_up_to_the_cent_with_each_share_within_a_cent(total, weights, expected):
+    shares = split_cumulative(Decimal(total), [Decimal(w) for w in weights])
+    assert [str(s) for s in shares] == expected
+    assert sum(shares, Decimal(0)) == Decimal(total)

@@ -17,7 +17,6 @@ from grants.extensions import db
 from grants.unit_of_work import unit_of_work
 
 from tests.conftest import TEST_DATABASE_URL
-from tests.web.test_migrations import empty_database_url  # noqa: F401  (a fixture: a fresh, empty database)
 
 FIELDS = dict(id=7, created_at=datetime(2017, 9, 29, 21, 59, 0, 123456, tzinfo=timezone.utc), actor_id=3,
               action="application.submit", object_type="applications", object_id=12,
@@ -139,7 +138,7 @@ def test_concurrent_writers_keep_the_chain_linear(app, factory):
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="the trigger is PostgreSQL's")
-def test_postgresql_refuses_update_and_delete_of_audit_events(empty_database_url):  # noqa: F811
+def test_postgresql_refuses_update_and_delete_of_audit_events(empty_database_url):
     migrated = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with migrated.app_context():
         upgrade()

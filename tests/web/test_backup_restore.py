@@ -16,7 +16,6 @@ from grants.applications.storage import save_upload
 from grants.extensions import db
 
 from tests.support.applications import pdf_bytes
-from tests.web.test_migrations import empty_database_url  # noqa: F401  (a fixture: a fresh, empty database)
 
 
 def _rows(connection) -> dict[str, list[tuple]]:
@@ -52,7 +51,7 @@ def _restore_app(url, upload_dir):
 
 
 def test_backup_then_restore_into_a_fresh_database_gives_back_every_row_and_every_file(
-        seeded, tmp_path, empty_database_url):  # noqa: F811
+        seeded, tmp_path, empty_database_url):
     archive = tmp_path / "backup.tar.gz"
     result = seeded.test_cli_runner().invoke(args=["backup", str(archive)])
     assert result.exit_code == 0, result.output
@@ -88,7 +87,7 @@ def test_backup_then_restore_into_a_fresh_database_gives_back_every_row_and_ever
         db.engine.dispose()
 
 
-def test_a_damaged_attachment_in_the_archive_is_refused(seeded, tmp_path, empty_database_url):  # noqa: F811
+def test_a_damaged_attachment_in_the_archive_is_refused(seeded, tmp_path, empty_database_url):
     archive = tmp_path / "backup.tar.gz"
     assert seeded.test_cli_runner().invoke(args=["backup", str(archive)]).exit_code == 0
     damaged = tmp_path / "damaged.tar.gz"

@@ -1,9 +1,6 @@
 """The Alembic migrations build exactly the models' schema, and come down again, on both databases."""
 from __future__ import annotations
 
-import uuid
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,25 +8,6 @@ from flask_migrate import downgrade, upgrade
 
 from grants import create_app
 from grants.extensions import db
-from tests.conftest import TEST_DATABASE_URL
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    url = sa.engine.make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_mig_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _schema_differences(connection) -> list:

@@ -3,8 +3,6 @@ saved (and by the migration for calls that existed before), and templates transl
 request's catalogue with Jinja's newstyle gettext rules (the same output as before)."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -12,7 +10,6 @@ from flask_migrate import downgrade, upgrade
 from grants import create_app
 from grants.calls.models import Call
 from grants.extensions import db
-from tests.conftest import TEST_DATABASE_URL
 
 DANGEROUS = "Een **oproep** met <script>alert(1)</script> en [een link](javascript:alert(2))."
 
@@ -34,24 +31,6 @@ def test_the_pages_show_the_stored_html_without_rendering_it_again(factory, brow
     assert "<p>Opgeslagen</p>" in browser.get(f"/calls/{call.id}").get_data(as_text=True)
     admin, _ = logged_in("admin")
     assert "<p>Opgeslagen</p>" in admin.get(f"/admin/calls/{call.id}").get_data(as_text=True)
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'html.db'}"
-        return
-    url = sa.engine.make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_html_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_the_migration_fills_the_html_of_existing_calls_and_comes_down_again(empty_database_url):

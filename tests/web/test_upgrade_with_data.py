@@ -15,7 +15,6 @@ from grants import create_app
 from grants.extensions import db
 from grants.money import format_eur
 
-from tests.web.test_migrations import empty_database_url  # noqa: F401  (a fixture: a fresh, empty database)
 
 FIRST_REVISION = "20374d0facc4"
 # DOMAIN.md: the 11 projects the jury selected out of 29 applications (deadline 29 September 2017).
@@ -75,7 +74,7 @@ def _counter_voices_2017(conn) -> int:
     return call
 
 
-def test_the_2017_awards_survive_every_migration(empty_database_url):  # noqa: F811
+def test_the_2017_awards_survive_every_migration(empty_database_url):
     app = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
         upgrade(revision=FIRST_REVISION)

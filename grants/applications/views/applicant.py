@@ -370,18 +370,11 @@ def _attachment_raced(application_id: int):
     return redirect(url_for("applications.edit_section", application_id=application_id, section="attachments"))
 
 
-def _attachment_of(app: Application, attachment_id: int):
-    attachment = next((a for a in app.attachments if a.id == attachment_id), None)
-    if attachment is None:
-        abort(404)
-    return attachment
-
-
 @bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
 @login_required
 def download_attachment(application_id: int, attachment_id: int):
     app = load(application_id)
-    attachment = _attachment_of(app, attachment_id)
+    attachment = storage.attachment_of(app, attachment_id)
     return storage.send_stored(attachment)
 
 
@@ -389,7 +382,7 @@ def download_attachment(application_id: int, attachment_id: int):
 @login_required
 def delete_attachment(application_id: int, attachment_id: int):
     app = load(application_id, require=access.can_edit)
-    attachment = _attachment_of(app, attachment_id)
+    attachment = storage.attachment_of(app, attachment_id)
     name = attachment.original_name
     try:
         ops.delete_attachment(app, attachment, current_user)
