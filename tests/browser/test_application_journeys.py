@@ -21,7 +21,7 @@ IBAN_COMPACT = IBAN.replace(" ", "")
 BAD_AMOUNT = "Geef een bedrag in euro, bijvoorbeeld 25.000,00 (hoogstens twee cijfers na de komma)."
 
 # Municipalities (REFNIS) no demo application and no other browser test uses.
-ZWALM = "45065"
+ZWALM, HOREBEKE = "45065", "45062"
 BAARLE_HERTOG, VEURNE = "13002", "38025"
 HAMONT_ACHEL, WOMMELGEM = "72037", "11052"
 ZONNEBEKE, ZOUTLEEUW, GINGELOM = "33037", "24130", "71017"
@@ -119,7 +119,8 @@ def _tab_to(page, element_id: str, limit: int = 80) -> None:
 
 # --- journeys -------------------------------------------------------------------------------------------
 
-def test_municipality_prepares_and_submits_an_application_to_an_open_call(page, live_server, login_as):
+def test_municipality_prepares_invites_a_partner_and_submits_an_application_to_an_open_call(
+        page, live_server, login_as, chromium):
     email = login_as("applicant", organisations=[ZWALM])
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn aanvragen")
     expect(page.get_by_role("table", name="Aanvragen van uw organisaties")).to_contain_text("Nog geen aanvragen.")
@@ -232,6 +233,39 @@ def test_municipality_prepares_and_submits_an_application_to_an_open_call(page, 
         {"name": "bankbrief.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
     _save(page, "Uitbetaling")
 
+    # A partner: invited by its REFNIS code; until Horebeke confirms, the checklist stops the submission.
+    partner = live_server.create_user("applicant", [HOREBEKE], name="Jan Horebeke")
+    page.get_by_role("region", name="Onderdelen").get_by_role("link", name="Partners", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partners")
+    page.get_by_label("REFNIS-code of ondernemingsnummer van de partner").fill(HOREBEKE)
+    page.get_by_role("button", name="Uitnodigen").click()
+    expect(_flash(page)).to_contain_text("Horebeke is uitgenodigd als partner en krijgt een e-mail.")
+    expect(page.get_by_role("table", name="Partnerorganisaties")).to_contain_text("Horebeke")
+    page.get_by_role("link", name="Terug naar het overzicht").click()
+    expect(_check(page, "partners")).to_have_class(re.compile(r"\bfail\b"))
+    expect(_check(page, "partners")).to_contain_text("Nog niet bevestigd door Horebeke.")
+    invitation_mails = live_server.mail_to(partner)
+    assert len(invitation_mails) == 1 and title in invitation_mails[0]["body"], invitation_mails
+
+    # Horebeke's staff member answers from the home page, in a browser of their own.
+    partner_context = chromium.new_context(base_url=str(live_server), locale="nl-BE", timezone_id="Europe/Brussels")
+    try:
+        other = watch_pages(partner_context.new_page())
+        live_server.login(other, partner, PASSWORD)
+        invitations = other.get_by_role("region", name="Uitnodigingen als partner")
+        expect(invitations).to_contain_text(f'Zwalm nodigt Horebeke uit als partner voor "{DEMO_CALL}".')
+        invitations.get_by_role("link", name="Uitnodiging bekijken en beantwoorden").click()
+        expect(other.get_by_role("heading", level=1)).to_have_text("Uitnodiging als partner")
+        other.get_by_role("button", name="Bevestigen: Horebeke is partner").click()
+        expect(_flash(other)).to_contain_text("Horebeke is nu partner in deze aanvraag. Zwalm dient ze in.")
+    finally:
+        partner_context.close()
+    confirmed = live_server.mail_to(email)
+    assert [m["subject"] for m in confirmed] == [f"Horebeke is partner: {title}"], confirmed
+    page.reload()
+    expect(_check(page, "partners")).to_have_class(re.compile(r"\bok\b"))
+    expect(_check(page, "partners")).to_contain_text("De partner heeft bevestigd: Horebeke.")
+
     # Everything in order: submit.
     checklist = page.locator("#checklist li")
     expect(checklist.and_(page.locator(".fail"))).to_have_count(0)
@@ -251,10 +285,10 @@ def test_municipality_prepares_and_submits_an_application_to_an_open_call(page, 
     for text in (DEMO_CALL, "Zwalm", title, "20.000,00 EUR", "22.250,50 EUR", "ingediend"):
         expect(receipt).to_contain_text(text)
 
-    mails = live_server.mail_to(email)
-    assert len(mails) == 1, mails
-    assert mails[0]["subject"] == f"Ontvangstbevestiging {dossier}: {title}"
-    body = mails[0]["body"]
+    mails = live_server.mail_to(email, count=2)
+    assert len(mails) == 2, mails  # the partner's confirmation, then the receipt
+    assert mails[1]["subject"] == f"Ontvangstbevestiging {dossier}: {title}"
+    body = mails[1]["body"]
     for line in (f"Dossiernummer: {dossier}", f"Oproep: {DEMO_CALL}", "Aanvrager: Zwalm", f"Project: {title}",
                  "Gevraagde subsidie: 20.000,00 EUR", "Totale projectkost: 22.250,50 EUR",
                  f"U volgt de aanvraag op via {application_url}"):
