@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -194,7 +195,11 @@ def _shown_again(typed: str, shown: str, field_: Field) -> bool:
     clean_line, or only the outer blanks gone (a name with a control character is refused, not cleaned).
     An e-mail address is shown in lower case and a dossier prefix in capitals, as they are stored."""
     typed = typed.replace("\r\n", "\n") if field_.kind == "textarea" else typed
-    accepted = {typed, typed.strip(), clean_text(typed), clean_line(typed), clean_line(clean_text(typed))}
+    # A field outside the text cleaners (e.g. a number read by the decimal field) drops NUL and other
+    # control characters and keeps the rest as typed.
+    without_controls = "".join(c for c in typed if c in "\n\t" or unicodedata.category(c) != "Cc")
+    accepted = {typed, typed.strip(), clean_text(typed), clean_line(typed), clean_line(clean_text(typed)),
+                without_controls}
     if "email" in field_.name:
         accepted |= {value.lower() for value in accepted}
     if field_.name.endswith("prefix"):
