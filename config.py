@@ -88,7 +88,7 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"
     MAIL_SERVER = ""
     # A cheap hash: the suite makes and checks thousands (scrypt costs ~0.1 s each). The method
-    # does not change what is checked; test_passwords asserts that the other configurations use scrypt.
+    # does not change what is checked; tests/web/test_auth.py asserts that the others use scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

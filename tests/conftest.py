@@ -72,14 +72,15 @@ def _reuse_the_engine_of(url: str) -> None:
     engine (its dialect is part of the key), so a new engine per test compiled every query again:
     a fifth of a page test's time. Other databases (a test's own file, in memory) get their own."""
     make_engine = db._make_engine
-    shared: dict[str, sa.engine.Engine] = {}
+    target = sa.engine.make_url(url)  # compared as URLs: str() of one hides its password
+    shared: list[sa.engine.Engine] = []
 
     def make(bind_key, options, app):
-        if bind_key is not None or str(options.get("url")) != url:
+        if bind_key is not None or sa.engine.make_url(options["url"]) != target:
             return make_engine(bind_key, options, app)
-        if url not in shared:
-            shared[url] = make_engine(bind_key, options, app)
-        return shared[url]
+        if not shared:
+            shared.append(make_engine(bind_key, options, app))
+        return shared[0]
 
     db._make_engine = make
 
