@@ -469,9 +469,15 @@ def applicant_journey(client: Client, application_id: int, start_at: float, dead
                 failures += 1
                 _pause(failures)  # no answer: click once more
             if status == 302:
-                status, _h, html = client.request("receipt", "GET", page + "/receipt")
-                again = DOSSIER_RE.search(html) if status == 200 else None
-                outcome.double_click = again.group(1) if again and "al ingediend" in html else "no receipt"
+                outcome.double_click = "no receipt"
+                while time.monotonic() < deadline():
+                    status, _h, html = client.request("receipt", "GET", page + "/receipt")
+                    if status is not None and status < 500:
+                        again = DOSSIER_RE.search(html) if status == 200 else None
+                        outcome.double_click = again.group(1) if again and "al ingediend" in html else "no receipt"
+                        break
+                    failures += 1
+                    _pause(failures)  # no answer (the server is down): reload the receipt
             else:
                 outcome.double_click = f"HTTP {status}"
         return outcome
@@ -747,6 +753,8 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
         "double_clicks": sum(o.double_click is not None for o in done),
         "double_clicks_same_receipt": sum(o.double_click is not None and o.double_click == o.dossier_number
                                           for o in done),
+        "double_click_answers": sorted(f"{o.dossier_number} -> {o.double_click}" for o in done
+                                       if o.double_click is not None and o.double_click != o.dossier_number),
         "clear_answers": sorted(s for o in done for s in o.clear_answers),
         "lost_ids": checks["lost_ids"], "half_written_ids": checks["half_written_ids"],
         "kill": kill_facts, "server": {"software": "gunicorn", "workers": workers, "worker_class": "sync",

@@ -140,7 +140,7 @@ def test_nothing_is_half_written_and_the_audit_chain_verifies(report):
 def test_a_second_submit_gets_the_existing_receipt(report):
     # One applicant in ten clicks twice (not the ones whose page showed the application handed in already).
     assert 0 < report["double_clicks"] <= ORGS // 10
-    assert report["double_clicks_same_receipt"] == report["double_clicks"]
+    assert report["double_clicks_same_receipt"] == report["double_clicks"], report["double_click_answers"]
 
 
 def test_every_error_is_explained_by_the_kill(report):
