@@ -216,6 +216,34 @@ def test_pages_of_the_follow_up_are_measured(bench, built):
     assert {"project_id", "plan_id"} <= set(built["ids"])
 
 
+def test_pages_of_the_jury_are_measured(bench, built):
+    """The juror's home, the scoring page, the jury dashboard, the ranking page and the ranking API are in
+    PAGES (so their queries are counted at both sizes, above), and the data set has the sheet they open."""
+    pages = set(bench.PAGES.values())
+    assert {("juror", "/"), ("juror", "/jury/applications/{jury_application_id}"),
+            ("admin", "/admin/calls/{review_call_id}/jury/dashboard"),
+            ("admin", "/jury/calls/{review_call_id}/ranking"),
+            ("api", "/api/v1/calls/{review_call_id}/ranking")} <= pages
+    assert {"review_call_id", "jury_application_id"} <= set(built["ids"])
+
+
+def test_the_ranking_figure_is_the_ranking_of_ten_thousand_applications(bench, monkeypatch):
+    """ranking_10k_ms, in both reports, times grants.jury.ranking.bench_ranking at 10,000 applications,
+    5 jurors and 6 criteria, and is a positive number of milliseconds."""
+    import grants.jury.ranking as ranking
+
+    asked = []
+    real = ranking.bench_ranking
+
+    def spy(n_applications, jurors, criteria):
+        asked.append((n_applications, jurors, criteria))
+        return real(200, jurors=jurors, criteria=criteria)  # the shape of the real run, faster
+
+    monkeypatch.setattr(ranking, "bench_ranking", spy)
+    assert bench._ranking_ms() > 0
+    assert asked == [(10_000, 5, 6)]
+
+
 def test_data_set_grows_where_the_pages_look(built):
     """More rows where an N+1 would show: the busy call's applications and exclusions, and the tracked
     application's budget lines, contributions, attachments and history grow from the small to the larger size."""
