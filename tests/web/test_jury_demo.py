@@ -77,6 +77,7 @@ def test_exactly_the_eleven_awarded_projects_are_above_the_threshold_within_the_
     assert {row.application_id for row in above} == awarded and len(above) == 11
     assert format_eur(sum(row.requested for row in above)) == "437.995,00 EUR"
     assert ranking.threshold_index == 11 and ranking.rows[10].running_requested == D("437995.00")
+    assert ranking.envelope == D("500000.00") and call.envelope == D("500000.00")
     # It is the threshold, not the money, that ends the list: the first row below it still fits.
     assert ranking.rows[11].within_envelope and ranking.envelope_index > ranking.threshold_index
     assert all(row.count == 3 for row in ranking.rows)
