@@ -167,6 +167,17 @@ def test_the_conflicts_api_lists_every_conflict_for_admins(client, token, scored
     assert client.get("/api/v1/calls/999999/ranking", headers=auth(token)).status_code == 404
 
 
+@pytest.mark.parametrize("endpoint", ["ranking", "conflicts"])
+def test_the_jury_api_is_for_admins_only_not_even_for_the_chair(client, scored, endpoint):
+    from grants.accounts.operations import create_api_token
+    chair_token, applicant_token = create_api_token(scored.jan), create_api_token(scored.applicant)
+    db.session.commit()
+    for value in (chair_token, applicant_token):
+        response = client.get(f"/api/v1/calls/{scored.call.id}/{endpoint}", headers=auth(value))
+        assert response.status_code == 403
+        assert "Aalst" not in response.get_data(as_text=True)
+
+
 # --------------------------------------------------------------------------- queries do not grow
 
 
