@@ -90,6 +90,7 @@ class TestingConfig(Config):
     # A cheap hash: the suite makes and checks thousands (scrypt costs ~0.1 s each). The method
     # does not change what is checked; tests/web/test_auth.py asserts that the others use scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    TEMPLATE_CACHE_DIR = ""  # the suite shares compiled templates in memory (tests/conftest.py)
 
 
 def _from_environment() -> dict:
@@ -104,6 +105,9 @@ def _from_environment() -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_HELO_NAME": env.get("MAIL_HELO_NAME", "").strip(),
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # Compiled templates, shared by the workers and kept over a restart ("" turns it off): a worker
+        # that starts cold loads them instead of compiling about a second of templates itself.
+        "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR", str(INSTANCE_DIR / "template-cache")).strip(),
         "BASE_URL": env.get("BASE_URL", "").strip(),
         # The Host headers the app answers (Flask refuses others with 400); see load_config for the default.
         "TRUSTED_HOSTS": [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,

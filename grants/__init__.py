@@ -1,6 +1,7 @@
 """Grant-call management for the Flemish Plan Samenleven project calls."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request, session
@@ -41,6 +42,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, default_translation_directories="translations")
+    if app.config.get("TEMPLATE_CACHE_DIR"):
+        from jinja2 import FileSystemBytecodeCache
+        Path(app.config["TEMPLATE_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
+        # keyed by the template's source checksum, written atomically: safe for concurrent workers and edits
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(app.config["TEMPLATE_CACHE_DIR"])
     install_template_gettext(app.jinja_env)  # templates translate through grants.i18n, not Flask-Babel's lookup
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

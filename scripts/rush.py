@@ -31,6 +31,8 @@ What it does:
      the receipt ("receipt", where the dossier number is read); meanwhile every juror opens a sheet
      ("jury_sheet") and saves scores ("jury_save") every 2-6 s, and every admin opens the screening list
      of the call ("screening_list", plain or filtered) every 2-6 s, until the last applicant is done;
+     each starts at a random instant of the first 6 s, and a failed request is retried after a
+     jittered back-off, as people do not click in step;
   5. with --kill: once half the applicants have sent their submit, the master and every worker get
      SIGKILL (the process group), gunicorn is started again (same secret key, so sessions survive), and
      every client retries what failed: a submit without an answer is sent again with the same token and
@@ -48,6 +50,9 @@ The last line of stdout is one JSON object {"rush": {...}}:
   errors                  requests without an answer (connection refused or reset), 5xx, or an unexpected 4xx
   errors_outside_kill     of those, the ones that did not overlap the outage (from the kill until the
                           restarted server answered); 0 is expected
+  p95_ms_outside_kill, p99_ms_outside_kill   the latency of the answered requests that did not overlap
+                          the outage (equal to p95_ms, p99_ms without --kill)
+  answered_during_kill    answered requests that overlapped the outage (they waited for the restart)
   lost                    acknowledged submits whose dossier is not in the database exactly once
   duplicates              dossier numbers held twice, and applications submitted twice (two audit events)
   after_kill_lost         acknowledged before the kill and missing after the restart (null without --kill)
@@ -403,8 +408,9 @@ class Outcome:
 
 
 def _pause(failures: int) -> None:
-    """Back off after a failure: 0.5 s, doubling, at most 4 s (a person pressing reload, more patiently)."""
-    time.sleep(min(4.0, 0.5 * 2 ** max(failures - 1, 0)))
+    """Back off after a failure: about 0.5 s, doubling, at most about 4 s (a person pressing reload, more
+    patiently). Jittered by half either way: people who failed in the same second do not retry in step."""
+    time.sleep(min(4.0, 0.5 * 2 ** max(failures - 1, 0)) * random.uniform(0.5, 1.5))
 
 
 def applicant_journey(client: Client, application_id: int, start_at: float, deadline, *,
@@ -489,6 +495,7 @@ def juror_loop(client: Client, assigned: list[int], criteria: list[int], stop: t
                rng: random.Random) -> int:
     """Open a sheet, save scores as a draft, think, the next one; until stopped. Returns the saves answered."""
     saved, k = 0, 0
+    stop.wait(rng.uniform(0, THINK_S[1]))  # people do not start in step: the first action within one think time
     while not stop.is_set() and assigned:
         app_id = assigned[k % len(assigned)]
         k += 1
@@ -512,6 +519,7 @@ def admin_loop(client: Client, call_id: int, stop: threading.Event, rng: random.
     """The screening list of the call, plain or filtered, every few seconds until stopped."""
     paths = [f"/admin/calls/{call_id}/applications",
              f"/admin/calls/{call_id}/applications?status=submitted&sort=organisation"]
+    stop.wait(rng.uniform(0, THINK_S[1]))  # as the jurors: the first look within one think time
     while not stop.is_set():
         client.request("screening_list", "GET", rng.choice(paths))
         stop.wait(rng.uniform(*THINK_S))
@@ -630,11 +638,17 @@ def summarise(samples: list[Sample], target: Target) -> dict:
     answered = [s.ms for s in rush if s.status is not None]
     errors = [s for s in rush if s.error]
     outside = [s for s in errors if not target.in_outage(s.started, s.started + s.ms / 1000)]
+    # a request that overlapped the outage waited for the restart: its latency is the outage's, reported apart
+    answered_outside = [s.ms for s in rush if s.status is not None
+                        and not target.in_outage(s.started, s.started + s.ms / 1000)]
     kinds_of_errors: dict[str, int] = {}
     for s in errors:
         kinds_of_errors[f"{s.kind}: {s.error}"] = kinds_of_errors.get(f"{s.kind}: {s.error}", 0) + 1
     return {"p50_ms": percentile(answered, 50), "p95_ms": percentile(answered, 95),
             "p99_ms": percentile(answered, 99), "mean_ms": round(statistics.fmean(answered), 1) if answered else None,
+            "p95_ms_outside_kill": percentile(answered_outside, 95),
+            "p99_ms_outside_kill": percentile(answered_outside, 99),
+            "answered_during_kill": len(answered) - len(answered_outside),
             "requests": len(rush), "errors": len(errors), "errors_outside_kill": len(outside),
             "error_kinds": kinds_of_errors, "per_kind": per_kind}
 
@@ -733,7 +747,8 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
     checks = check_database(app, plan.call_id, done, kill_at)
     audit = verify_audit(app)
     summary = summarise(recorder.samples, target)
-    log(f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms; errors "
+    log(f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms "
+        f"(outside the kill: p99 {summary['p99_ms_outside_kill']} ms); errors "
         f"{summary['errors']} ({summary['errors_outside_kill']} outside the kill); lost {checks['lost']}, "
         f"duplicates {checks['duplicates']}, gaps {checks['gaps']}, half-written {checks['half_written']}; "
         f"verify-audit {'ok' if audit['ok'] else 'FAILED'}")
@@ -742,6 +757,8 @@ def run(database_url: str, *, orgs: int, window: float, workers: int, jurors: in
         "errors": summary["errors"], "lost": checks["lost"], "duplicates": checks["duplicates"],
         "after_kill_lost": checks["after_kill_lost"], "per_kind": summary["per_kind"],
         "errors_outside_kill": summary["errors_outside_kill"], "error_kinds": summary["error_kinds"],
+        "p95_ms_outside_kill": summary["p95_ms_outside_kill"], "p99_ms_outside_kill": summary["p99_ms_outside_kill"],
+        "answered_during_kill": summary["answered_during_kill"],
         "gaps": checks["gaps"], "half_written": checks["half_written"], "verify_audit": audit,
         "orgs": orgs, "jurors": jurors, "admins": admins, "window_s": window, "rush_s": round(rush_s, 1),
         "requests": summary["requests"], "mean_ms": summary["mean_ms"],

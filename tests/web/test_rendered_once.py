@@ -88,3 +88,24 @@ def test_templates_translate_in_the_language_of_each_request(client):
     with client.session_transaction() as session:
         session.pop("lang")
     assert menu() == "nl"
+
+
+def test_compiled_templates_are_kept_on_disk_for_the_next_worker(tmp_path):
+    """A worker that starts cold (after a restart, or the next one gunicorn forks) loads the templates
+    another worker compiled, instead of compiling them again."""
+    cache = tmp_path / "template-cache"
+    first = create_app({"GRANTS_ENV": "testing", "TEMPLATE_CACHE_DIR": str(cache)})
+    first.jinja_env.get_template("base.html")
+    assert list(cache.glob("*.cache")), "the compiled template is written to the cache folder"
+
+    second = create_app({"GRANTS_ENV": "testing", "TEMPLATE_CACHE_DIR": str(cache)})
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("compiled a template the cache holds")
+    second.jinja_env.compile = compile_again
+    assert second.jinja_env.get_template("base.html").name == "base.html"
+
+
+def test_the_suite_and_an_empty_setting_keep_no_template_cache_on_disk():
+    assert create_app({"GRANTS_ENV": "testing"}).config["TEMPLATE_CACHE_DIR"] == ""
+    assert create_app({"GRANTS_ENV": "testing", "TEMPLATE_CACHE_DIR": ""}).jinja_env.bytecode_cache is None
