@@ -67,6 +67,20 @@ def test_an_outage_not_yet_over_explains_everything_after_the_kill(rush):
     assert target.in_outage(30.0, 31.0) and not target.in_outage(1.0, 2.0)
 
 
+def test_latency_outside_the_kill_leaves_out_only_the_requests_that_waited_for_the_restart(rush):
+    target = rush.Target()
+    target.outages.append([10.0, 12.0])
+    samples = [rush.Sample("receipt", float(t), 20.0, 200) for t in range(1, 10)]  # before the kill
+    samples.append(rush.Sample("submit", 11.0, 1500.0, 302))  # sent in the outage, answered after it
+    samples.append(rush.Sample("submit", 10.5, 3.0, None, "ConnectionRefusedError"))  # refused
+    samples.append(rush.Sample("receipt", 13.0, 400.0, 200))  # after the restart, slow: it counts
+    samples.append(rush.Sample("login", 0.5, 900.0, 302))  # before the rush: never counted
+    summary = rush.summarise(samples, target)
+    assert summary["p99_ms"] == 1500.0 and summary["p99_ms_outside_kill"] == 400.0
+    assert summary["answered_during_kill"] == 1
+    assert summary["errors"] == 1 and summary["errors_outside_kill"] == 0
+
+
 @pytest.mark.parametrize("html, expected", [
     ('<input id="version" name="version" type="hidden" value="3">', "3"),
     ('<input type="hidden" value="7" name="version">', "7"),
