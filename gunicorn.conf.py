@@ -6,6 +6,14 @@
 preload_app = True
 
 
+def when_ready(server):
+    """In the master, before the workers are forked: the app's first-request work, done once."""
+    app = server.app.wsgi()
+    if "sqlalchemy" in getattr(app, "extensions", {}):
+        from grants import warm_up
+        warm_up(app)
+
+
 def post_fork(server, worker):
     """A worker does not share the master's database connections (SQLAlchemy's advice for forking)."""
     app = server.app.wsgi()

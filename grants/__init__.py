@@ -159,3 +159,20 @@ def _register_error_pages(app: Flask) -> None:
     @app.context_processor
     def _inject_user():
         return {"current_user": current_user}
+
+
+def warm_up(app: Flask) -> None:
+    """What every process would do on its first requests, done once in gunicorn's master before it
+    forks the workers (gunicorn.conf.py), so a fresh worker answers its first request warm: the ORM's
+    mapper configuration, the SQL of each model's plain select (SQLAlchemy memoises column lookups on
+    the tables), and every template loaded."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    with app.app_context():
+        dialect = db.engine.dialect
+        for mapper in db.Model.registry.mappers:
+            sa.select(mapper.class_).compile(dialect=dialect)
+    for name in app.jinja_env.list_templates(extensions=("html", "txt")):
+        app.jinja_env.get_template(name)

@@ -127,6 +127,20 @@ def test_the_block_of_action_14_2_reads_like_the_seed_on_the_page_in_xlsx_and_in
         assert needle in text, needle
 
 
+def test_the_description_draws_on_the_approved_project_reports(seeded, browser):
+    _admin(browser)
+    plan = db.session.scalar(sa.select(PolicyPlan).where(PolicyPlan.title.like("Actieplan%2017%")))
+    page = text_of(browser.get(f"/admin/progress-report?plan={plan.id}").get_data(as_text=True))
+    block = page[page.index("Actie 14.2"):page.index("Totaal van het plan")]
+    # the demo's counter-voices reports: 15 approved, the others submitted, in draft or sent back
+    assert "6 van de 11 projecten zijn afgerond. Het agentschap keurde 15 verslagen goed." in block
+    assert "Knelpunten en successen uit de goedgekeurde verslagen:" in block
+    assert ("Samo pravo : Knelpunt: de projectcoördinator viel maanden uit; een deel van de workshops ging "
+            "niet door. Succes: de peer educators blijven actief in Bissegem.") in block
+    # a project without an approved report that names bottlenecks has no line (two of the eleven)
+    assert "PAJ :" not in block and "Partage en couleurs :" not in block
+
+
 def test_the_applicants_home_shows_projects_reports_due_and_payments(seeded, browser):
     assert browser.login("gent@gemeente.demo", PASSWORD).status_code == 302
     home = text_of(browser.get("/").get_data(as_text=True))

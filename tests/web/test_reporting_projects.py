@@ -114,6 +114,20 @@ def test_extensions_up_to_the_calls_limit_each_with_its_reports_and_tranches(fac
     assert second.number == 2
 
 
+def test_an_extension_is_audited_and_mailed_to_the_organisation(factory):
+    from grants.accounts.models import MailMessage
+    org = factory.organisation("Lokeren", contact_email="subsidies@lokeren.be")
+    project = funded_project(factory, funded_call(factory, renewable_times=3), organisation=org, amount="40000.00")
+    admin = factory.user(role="admin")
+    ops.grant_extension(project, ops.ExtensionData("TG-2027-0002-V1", 12, D("38000.00"), motivation="Tweede jaar."), admin)
+    db.session.commit()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "project.extend")).one()
+    assert event.object_id == project.id and event.actor_id == admin.id and event.reason == "Tweede jaar."
+    mail = db.session.scalars(sa.select(MailMessage).where(MailMessage.recipient == "subsidies@lokeren.be")).one()
+    assert mail.subject.startswith("Verlenging van uw project")
+    assert "TG-2027-0002-V1" in mail.body and "38.000,00" in mail.body
+
+
 def test_a_call_without_renewals_refuses_an_extension(factory):
     project = funded_project(factory, funded_call(factory, renewable_times=0))
     with pytest.raises(ops.ReportingError, match="geen verlenging"):

@@ -175,6 +175,9 @@ def test_submit_lists_what_is_missing_then_submits_and_mails_a_receipt(owned):
     mails = db.session.scalars(sa.select(MailMessage)).all()
     assert {m.recipient for m in mails} >= {"info@roeselare.be"}
     assert mails[0].subject.startswith("Verslag ingediend: Eindverslag")
+    submitted = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.object_type == "reports",
+                                                              AuditEvent.object_id == report.id)).all()
+    assert [e.action for e in submitted] == ["report.submit"]
     # once submitted, the organisation can no longer change it
     assert browser.get(_section(project, report, "progress")).status_code == 302
 
@@ -207,6 +210,9 @@ def test_review_asks_changes_with_remarks_which_reopens_then_approves(factory, l
     assert browser.post(url, {"decision": "approve"}, token_from=page_url).status_code == 302
     db.session.refresh(report)
     assert report.status == ReportStatus.APPROVED
+    approved = db.session.scalars(sa.select(MailMessage).where(MailMessage.recipient == "info@org.be")
+                                  .order_by(MailMessage.id)).all()[-1]
+    assert approved.subject.startswith("Verslag goedgekeurd: Eindverslag")
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "reports")
                                  .order_by(AuditEvent.id)).all()
     assert actions == ["report.request_changes", "report.resubmit", "report.approve"]
