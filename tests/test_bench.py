@@ -244,6 +244,50 @@ def test_the_ranking_figure_is_the_ranking_of_ten_thousand_applications(bench, m
     assert asked == [(10_000, 5, 6)]
 
 
+def test_pages_of_the_awards_are_measured(bench, built):
+    """The awards page, the proposal, the XLSX award list and the awards API are in PAGES (so their queries
+    are counted at both sizes, above), on calls the data set has."""
+    pages = set(bench.PAGES.values())
+    assert {("admin", "/admin/calls/{review_call_id}/awards"),
+            ("admin", "/admin/calls/{review_call_id}/awards/proposal"),
+            ("admin", "/admin/calls/{decided_call_id}/awards/export.xlsx"),
+            ("api", "/api/v1/calls/{decided_call_id}/awards")} <= pages
+    assert {"review_call_id", "decided_call_id"} <= set(built["ids"])
+
+
+def test_the_export_figures_time_the_product_and_plain_xlsxwriter_at_ten_thousand(bench, monkeypatch):
+    """export_10k_s and export_raw_10k_s, in both reports, come from one bench_export(10_000) call: the
+    product's writer and plain xlsxwriter in the same run, in seconds."""
+    import grants.exports.writers as writers
+
+    asked = []
+
+    def spy(n):
+        asked.append(n)
+        return 1.23456, 0.65432
+
+    monkeypatch.setattr(writers, "bench_export", spy)
+    assert bench._export_seconds() == {"export_10k_s": 1.235, "export_raw_10k_s": 0.654}
+    assert asked == [10_000]
+
+
+def test_bench_export_writes_the_rows_it_times(monkeypatch):
+    """What bench_export times is a real workbook of n application rows."""
+    import io
+
+    from openpyxl import load_workbook
+
+    import grants.exports.writers as writers
+
+    written = []
+    real = writers.awards_xlsx
+    monkeypatch.setattr(writers, "awards_xlsx", lambda *a, **k: written.append(real(*a, **k)) or written[-1])
+    product, raw = writers.bench_export(300)
+    assert product > 0 and raw > 0
+    sheet = load_workbook(io.BytesIO(written[0]))[writers.APPLICATIONS_SHEET]
+    assert sheet.max_row >= 300
+
+
 def test_data_set_grows_where_the_pages_look(built):
     """More rows where an N+1 would show: the busy call's applications and exclusions, and the tracked
     application's budget lines, contributions, attachments and history grow from the small to the larger size."""
