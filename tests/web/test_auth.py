@@ -249,3 +249,29 @@ def test_links_in_mail_come_from_base_url_not_from_the_forwarded_host(smtp_serve
     assert len(mail) == 1
     assert "https://subsidies.vlaanderen.example/password/reset/" in mail[0]["body"]
     assert "localhost" not in mail[0]["body"]
+
+
+def test_by_default_development_answers_the_loopback_names_and_production_its_public_name(monkeypatch):
+    from config import load_config
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("BASE_URL", "https://subsidies.example.be")
+    assert load_config("production")["TRUSTED_HOSTS"] == ["subsidies.example.be"]
+    monkeypatch.delenv("BASE_URL")
+    assert load_config("development")["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+    monkeypatch.setenv("TRUSTED_HOSTS", "grants.internal, 10.0.0.5")
+    assert load_config("development")["TRUSTED_HOSTS"] == ["grants.internal", "10.0.0.5"]
+
+
+def test_a_forged_host_is_refused_before_any_view_and_no_link_is_built_from_it(monkeypatch, tmp_path):
+    """Without SERVER_NAME (as when the app runs), Flask itself refuses a Host outside the allow-list."""
+    from grants import create_app
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    app = create_app({"GRANTS_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hosts.db'}"})
+    assert app.config.get("SERVER_NAME") is None
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/password/forgot", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/healthz", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "localhost"}).status_code == 200
