@@ -157,6 +157,8 @@ def test_a_declined_invitation_tells_the_lead_and_gives_nothing(setting, as_user
     assert partner.get(f"/applications/{app_id}").status_code == 404
     assert partner.get(f"/applications/{app_id}/invitation").status_code == 404  # answered: nothing left to see
     assert "weigert de uitnodiging" in _mails_to("els@gent.be")[-1].subject
+    declined_event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "application.partner_decline")).one()
+    assert declined_event.object_id == app_id and declined_event.actor_id == setting["melle_user"].id
     partners_page = page(lead.get(f"/applications/{app_id}/sections/partners"))
     assert "geweigerd" in partners_page and "Opnieuw uitnodigen" in partners_page
     assert "Merelbeke-Melle weigerde de uitnodiging." in page(lead.get(f"/applications/{app_id}"))
@@ -197,6 +199,8 @@ def test_the_lead_removing_a_partner_mails_it(setting, as_user):
                         token_from=f"/applications/{app_id}/sections/partners")
     assert removed.status_code == 302 and _member(app_id, melle_id) is None
     assert _mails_to("info@melle.be")[-1].subject.startswith("Niet langer partner")
+    removed_event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "application.partner_remove")).one()
+    assert removed_event.object_id == app_id and removed_event.actor_id == setting["lead"].id
 
 
 def test_the_database_counts_only_confirmed_memberships(setting, factory):
