@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import sqlalchemy as sa
@@ -146,3 +147,31 @@ def test_the_api_pages_through_the_projects(factory, client, token):
     second = client.get(first["next"], headers=auth(token)).get_json()
     assert len(second["items"]) == 2 and second["next"] is None
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+
+
+def test_the_payment_date_is_typed_as_dd_mm_yyyy_whatever_the_browser(factory, logged_in):
+    from grants.timeutil import to_local
+    project = funded_project(factory, amount="49146.00")
+    db.session.commit()
+    browser, _admin = logged_in("admin")
+    advance = project.payments[0]
+    browser.post(f"/admin/payments/{advance.id}/approve", {"next": "/admin/payments"}, token_from="/admin/payments")
+    html = browser.get("/admin/payments").get_data(as_text=True)
+    field = re.search(rf'<input[^>]*id="on-{advance.id}"[^>]*>', html).group(0)
+    assert 'type="text"' in field and 'placeholder="dd-mm-jjjj"' in field and 'type="date"' not in html
+    assert f'for="on-{advance.id}">Datum als dd-mm-jjjj; leeg: vandaag<' in html
+    paid_on = to_local(datetime.now(timezone.utc)).date() - timedelta(days=3)
+    typed = paid_on.strftime("%d-%m-%Y")
+    assert browser.post(f"/admin/payments/{advance.id}/pay", {"on": typed, "next": "/admin/payments"},
+                        token_from="/admin/payments").status_code == 302
+    db.session.refresh(advance)
+    assert advance.status == PaymentStatus.PAID and to_local(advance.paid_at).date() == paid_on
+
+
+def test_no_template_uses_the_browsers_date_picker():
+    """Every date is typed as dd-mm-jjjj: a type=date input follows the browser's language instead."""
+    from pathlib import Path
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+                 if 'type="date"' in path.read_text(encoding="utf-8")]
+    assert offenders == []
