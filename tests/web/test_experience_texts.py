@@ -255,3 +255,31 @@ def test_the_budget_description_fields_are_wide_and_the_required_marker_is_in_on
     submit = browser.get(f"/applications/{app.id}").get_data(as_text=True)
     # The confirmation is required: its marker follows its label, as for every other field.
     assert re.search(r'<label for="confirm">[^<]*</label> <span class="req" aria-hidden="true">\*</span>', submit)
+
+
+# --------------------------------------------------------------------------- the step navigation
+
+
+def test_the_step_navigation_beside_a_section_shows_every_section_with_its_state(applicant, factory, gent):
+    browser, user = applicant
+    app = complete_application(factory.call(partnerships_allowed=True), gent, user)
+    for line in list(app.budget_lines):
+        db.session.delete(line)
+    db.session.commit()
+    html = browser.get(f"/applications/{app.id}/sections/summary").get_data(as_text=True)
+    nav = html[html.index('<nav aria-labelledby="steps-title"'):]
+    nav = nav[:nav.index("</nav>")]
+    steps = re.findall(r'<li class="step step-(\w+)( step-current)?">\s*<a href="/applications/\d+/sections/(\w+)"'
+                       r'( aria-current="step")?', nav)
+    keys = [key for _state, _here, key, _aria in steps]
+    # the sections that apply, in the application's order (this call asks no KPIs: no KPI step)
+    assert keys == ["summary", "problem", "objectives", "target_groups", "activities", "partners",
+                    "budget", "financing", "contact", "payout", "attachments"]
+    states = {key: state for state, _here, key, _aria in steps}
+    current = [key for _state, here, key, aria in steps if here and aria]
+    assert current == ["summary"]  # the page's own section, for sight and for screen readers
+    assert states["summary"] == "filled" and states["budget"] == "todo" and states["financing"] == "filled"
+    assert states["partners"] == "optional"  # a sole applicant: nothing asks for partners
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", nav))
+    assert "Onderdelen van de aanvraag" in text and "ingevuld" in text and "nog in te vullen" in text
+    assert "niet verplicht" in text
