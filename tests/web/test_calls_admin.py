@@ -511,3 +511,41 @@ def test_the_call_says_whether_one_award_per_organisation_and_partial_awards_app
     assert (call.one_award_per_organisation, call.partial_awards) == (True, False)
     [event] = _events("call.update", call.id)
     assert event.changes["partial_awards"] == [True, False]
+
+
+def _steps(html: str) -> list[tuple[str, str, bool, bool]]:
+    """(anchor, title, marked as wrong, hidden) of each step of the call form's step navigation."""
+    import re
+    nav = html[html.index('<nav aria-labelledby="call-steps-title"'):]
+    nav = nav[:nav.index("</nav>")]
+    steps = []
+    for item in re.findall(r"<li class=\"step[^\"]*\"[^>]*>.*?</li>", nav, re.S):
+        anchor = re.search(r'href="#([\w-]+)"', item).group(1)
+        title = re.search(r'<span class="step-title">(.*?)</span>', item).group(1)
+        hidden = re.match(r"<li[^>]*\shidden[\s>]", item) is not None
+        steps.append((anchor, title, "bevat een fout" in item, hidden))
+    return steps
+
+
+def test_the_call_form_has_a_step_navigation_to_its_parts_marking_those_with_an_error(admin):
+    html, fields = _new_form(admin, "counter_voices")
+    steps = _steps(html)
+    assert [title for _a, title, _w, _h in steps] == [
+        "Algemeen", "Indieningsperiode (Brusselse tijd)", "Budget en looptijd", "Wie mag indienen",
+        "Cofinanciering en kosten", "Toekenning", "Selectie", "Beoordelingscriteria", "Indicatoren (KPI's)",
+        "Rapportering", "Betalingsschijven"]
+    for anchor, _title, wrong, hidden in steps:
+        assert f'id="{anchor}"' in html  # every step leads to its part of the form
+        assert not wrong and not hidden  # a competitive call shows its criteria step
+    fields = fill_dates(change(fields, title="Tegengeluiden 2028", envelope="veel"),
+                        brussels(2027, 11, 2, 9, 0), brussels(2028, 2, 25, 23, 59))
+    refused = _post(admin, "/admin/calls/new?kind=counter_voices", fields)
+    assert refused.status_code == 400
+    wrong = [title for _a, title, is_wrong, _h in _steps(refused.get_data(as_text=True)) if is_wrong]
+    assert wrong == ["Budget en looptijd"]
+
+
+def test_a_sign_up_call_form_hides_the_criteria_step(admin):
+    html, _fields = _new_form(admin, "action_plan")
+    criteria = [s for s in _steps(html) if s[0] == "criteria-list"]
+    assert len(criteria) == 1 and criteria[0][3]  # hidden with the criteria themselves (calls.js shows both)

@@ -200,6 +200,9 @@ def _shown_again(typed: str, shown: str, field_: Field) -> bool:
     without_controls = "".join(c for c in typed if c in "\n\t" or unicodedata.category(c) != "Cc")
     accepted = {typed, typed.strip(), clean_text(typed), clean_line(typed), clean_line(clean_text(typed)),
                 without_controls}
+    # Every request loses its NUL bytes before any field reads it (grants/security.py): the rest as typed.
+    received = typed.replace("\x00", "")
+    accepted |= {received, received.strip(), clean_text(received), clean_line(received)}
     if "email" in field_.name:
         accepted |= {value.lower() for value in accepted}
     if field_.name.endswith("prefix"):
