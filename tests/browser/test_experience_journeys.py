@@ -156,3 +156,37 @@ def test_at_390_px_no_main_page_is_wider_than_the_screen(chromium, live_server):
     finally:
         context.close()
     assert too_wide == [], too_wide
+
+
+CUT_OFF_SELECTS = """() => Array.from(document.querySelectorAll('select')).filter(s => s.offsetParent !== null)
+  .map(select => {
+    const style = getComputedStyle(select);
+    const probe = document.createElement('span');
+    probe.style.font = style.font;
+    probe.style.whiteSpace = 'pre';
+    probe.style.position = 'absolute';
+    probe.textContent = select.options[select.selectedIndex] ? select.options[select.selectedIndex].text : '';
+    document.body.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {name: select.name, text: probe.textContent, needed: Math.ceil(needed), room: Math.floor(room)};
+  }).filter(s => s.needed > s.room)"""  # the text of the chosen option fits beside the arrow
+
+
+def test_every_choice_in_the_call_form_shows_in_full(chromium, live_server):
+    """The tranche's trigger ("na goedkeuring van het eindverslag") was cut off: every select of the call
+    form, at 1280 px, is as wide as the choice it shows."""
+    context = chromium.new_context(base_url=str(live_server), locale="nl-BE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        live_server.login(page, live_server.create_user("admin"), PASSWORD)
+        for kind in ("counter_voices", "action_plan", "regie_role"):
+            assert page.goto(live_server.url(f"/admin/calls/new?kind={kind}")).status == 200
+            triggers = page.locator("select[name$='-trigger']")
+            assert triggers.count() >= 2, kind
+            page.select_option("select[name='tranches-1-trigger']", index=triggers.nth(1).locator("option").count() - 1)
+            assert page.evaluate(CUT_OFF_SELECTS) == [], kind
+    finally:
+        context.close()
