@@ -95,7 +95,7 @@ def project(project_id: int):
         "reporting/project.html", project=project, app=project.application, call=project.application.call,
         facts=facts, capacity=access.capacity(current_user, project), manage=access.can_manage(current_user, project),
         extension_refusal=ops.extension_refusal(project), today=ops.today(), now=ops.current_time(),
-        settlements=[r for r in project.reports if r.settlement])
+        settlements=[r for r in project.reports if r.settlement], action_form=f.PaymentActionForm())
 
 
 # =========================================================================== reports

@@ -543,6 +543,12 @@ def test_the_call_form_has_a_step_navigation_to_its_parts_marking_those_with_an_
     assert refused.status_code == 400
     wrong = [title for _a, title, is_wrong, _h in _steps(refused.get_data(as_text=True)) if is_wrong]
     assert wrong == ["Budget en looptijd"]
+    # an error on a list as a whole (the weights do not add up to 100) marks the list's step
+    fields = change(fields, envelope="500.000", **{"criteria-0-weight": "1"})
+    refused = _post(admin, "/admin/calls/new?kind=counter_voices", fields)
+    assert refused.status_code == 400
+    wrong = [title for _a, title, is_wrong, _h in _steps(refused.get_data(as_text=True)) if is_wrong]
+    assert wrong == ["Beoordelingscriteria"]
 
 
 def test_a_sign_up_call_form_hides_the_criteria_step(admin):
