@@ -113,6 +113,7 @@ PAGES: dict[str, tuple[str | None, str]] = {
     "public_call": (None, "/calls/{call_id}"),
     "admin_calls": ("admin", "/admin/calls"),
     "admin_call": ("admin", "/admin/calls/{call_id}"),
+    "call_form": ("admin", "/admin/calls/{call_id}/edit"),
     "screening_list": ("admin", "/admin/calls/{call_id}/applications"),
     "screening_list_filtered": ("admin", "/admin/calls/{call_id}/applications"
                                          "?status=submitted&kind=municipality&sort=organisation"),
