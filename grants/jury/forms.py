@@ -152,7 +152,7 @@ def declaration_form_class(rows):
                 if row.own_conflict is not None:
                     continue
                 if answer.data == "conflict":
-                    if not kind.data:
+                    if kind.data not in {k.value for k in ConflictKind}:  # none chosen, or not one of the list
                         kind.errors.append(_("Kies het soort belangenconflict."))
                         ok = False
                     if not reason.data:

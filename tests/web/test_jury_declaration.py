@@ -73,3 +73,15 @@ def test_a_juror_outside_the_panel_sees_no_declaration_page(app, jury, factory):
                             {"csrf_token": token, f"answer_{jury.gent_app.id}": "none"})
     assert response.status_code == 404
     assert not db.session.scalar(sa.select(ConflictDeclaration).where(ConflictDeclaration.juror_id == outsider.id))
+
+
+def test_a_kind_of_conflict_not_in_the_list_is_refused_in_dutch_and_keeps_the_reason(app, jury, factory):
+    juror = _fresh_juror(factory, jury)
+    browser = browser_for(app, juror)
+    url = f"/jury/calls/{jury.call.id}/declaration"
+    token = csrf(browser.get(url).get_data(as_text=True))
+    refused = browser.post(url, {"csrf_token": token, f"answer_{jury.gent_app.id}": "conflict",
+                                 f"kind_{jury.gent_app.id}": "vriendschap", f"reason_{jury.gent_app.id}": "Mijn zus."})
+    assert refused.status_code == 400
+    assert "Kies het soort belangenconflict." in text(refused) and "Mijn zus." in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(ConflictDeclaration.id).where(ConflictDeclaration.juror_id == juror.id)) is None
