@@ -31,13 +31,15 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = DB_INT_MAX) -> int:
-    """The whole number in query parameter `name` (default when absent or empty); else a 400 in Dutch.
+def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = DB_INT_MAX,
+            empty_is_default: bool = True) -> int:
+    """The whole number in query parameter `name` (default when absent, or empty if `empty_is_default`:
+    a filter form's blank choice); else a 400 in Dutch.
 
     Only plain digits, with an optional minus sign, are taken: '1e3', ' 2', '3.0' and '٣' are refused.
     """
     text = request.args.get(name)
-    if text is None or text == "":
+    if text is None or (text == "" and empty_is_default):
         return default
     digits = text[1:] if text.startswith("-") else text
     value = int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 20 else None

@@ -50,8 +50,9 @@ class Page:
 
 
 def requested_page(name: str = "page") -> int:
-    """The page number asked for (1 when absent); anything but a whole number from 1 on is a 400."""
-    return int_arg(name, 1, minimum=1)
+    """The page number asked for (1 when absent); anything but a whole number from 1 on, an empty one
+    too (no form sends it, and the API documents an integer), is a 400."""
+    return int_arg(name, 1, minimum=1, empty_is_default=False)
 
 
 def page_of(number: int, size: int, total: int) -> Page:

@@ -6,17 +6,18 @@ project of the filter and `next` is the address of the next page (null on the la
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, request
 
 from ..applications.models import Application
 from ..awards.models import Project
 from ..calls.models import Call
 from ..converters import int_arg
 from ..exports.api import bp, token_required
-from ..exports.openapi import AMOUNT, BAD_REQUEST, NOT_FOUND, UNAUTHORISED, register
+from ..exports.openapi import AMOUNT, BAD_REQUEST, NOT_FOUND, UNAUTHORISED, page_parameter, paged_list_of, register
 from ..extensions import db
 from ..money import api_amount
 from ..organisations.models import Organisation
+from ..pagination import api_page_fields, page_of, requested_page
 from . import queries
 from .rules import ProjectStatus
 
@@ -44,8 +45,9 @@ def project_json(facts: queries.ProjectFacts) -> dict:
 @bp.route("/projects")
 @token_required
 def projects_list():
-    call_id = int_arg("call", 0, minimum=1) if request.args.get("call") not in (None, "") else None
-    page = int_arg("page", 1)
+    # an API takes what its document says: an empty ?call= or ?page= is not an integer, so a 400
+    call_id = int_arg("call", 0, minimum=1, empty_is_default=False) if "call" in request.args else None
+    number = requested_page()
     if call_id is not None and db.session.get(Call, call_id) is None:
         abort(404)
     query = queries.projects_query(g.api_user).join(Application, Project.application_id == Application.id).join(
@@ -53,13 +55,11 @@ def projects_list():
     if call_id is not None:
         query = query.where(Application.call_id == call_id)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = db.session.scalars(query.order_by(Organisation.name, Project.id).limit(PER_PAGE)
-                              .offset((page - 1) * PER_PAGE)).unique().all()
+    page = page_of(number, PER_PAGE, total)
+    rows = db.session.scalars(query.order_by(Organisation.name, Project.id).limit(page.size)
+                              .offset(page.offset)).unique().all()
     on = queries.today()
-    more = page * PER_PAGE < total
-    arguments = {"page": page + 1, **({"call": call_id} if call_id is not None else {})}
-    return jsonify({"items": [project_json(queries.facts(p, on)) for p in rows], "page": page, "per_page": PER_PAGE,
-                    "total": total, "next": url_for("api.projects_list", **arguments) if more else None})
+    return jsonify({"items": [project_json(queries.facts(p, on)) for p in rows], **api_page_fields(page)})
 
 
 register(
@@ -70,8 +70,7 @@ register(
             "parameters": [
                 {"name": "call", "in": "query", "required": False, "description": "Only the projects of this call",
                  "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
-                {"name": "page", "in": "query", "required": False, "description": "Page number, from 1",
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+                page_parameter(PER_PAGE),
             ],
             "responses": {
                 "200": {"description": "The projects, by organisation", "content": {"application/json": {
@@ -95,12 +94,6 @@ register(
                 "reports_due": {"type": "integer", "description": "Reports the organisation still owes"},
                 "reports_overdue": {"type": "integer", "description": "Of those, past their due date"},
                 "extensions": {"type": "integer"}}},
-        "ProjectList": {
-            "type": "object", "required": ["items", "page", "per_page", "total", "next"],
-            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}},
-                           "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                           "total": {"type": "integer"},
-                           "next": {"type": "string", "nullable": True,
-                                    "description": "The next page's address, null on the last page"}}},
+        "ProjectList": paged_list_of("Project"),
     },
 )

@@ -113,3 +113,29 @@ def test_a_405_names_the_allowed_methods(client, token, method, url, allowed):
 def test_a_401_keeps_its_www_authenticate_header(client):
     response = client.get("/api/v1/calls")
     assert response.status_code == 401 and response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+# --- ?page= of every paginated list: the document says integer from 1, so an empty one is a 400 too --------
+
+def _paginated_lists(call_id: int) -> list[str]:
+    """Every GET of the served document that takes ?page=, its path ids filled with the data's call."""
+    doc = openapi_document()
+    return sorted(path.replace("{call_id}", str(call_id)) for path, item in doc["paths"].items()
+                  if any(p["name"] == "page" for p in item.get("get", {}).get("parameters", [])))
+
+
+@pytest.mark.parametrize("query", ["page=", "page=%20", "page=0", "page=abc", "page=1.0", "page=&page=2"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400_on_every_list(client, token, data, query):
+    lists = _paginated_lists(data.id)
+    assert {"/api/v1/calls", "/api/v1/organisations", "/api/v1/projects"} <= {f"/api/v1{p}" for p in lists}
+    for path in lists:
+        response = client.get(f"/api/v1{path}?{query}", headers=auth(token))
+        assert response.status_code == 400 and response.is_json, (path, query, response.status_code)
+        assert response.get_json()["detail"].startswith("De parameter 'page' moet een geheel getal van 1"), path
+
+
+def test_an_empty_call_filter_on_the_projects_is_a_400(client, token, data):
+    response = client.get("/api/v1/projects?call=", headers=auth(token))
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json()["detail"].startswith("De parameter 'call' moet een geheel getal van 1")
+    assert client.get("/api/v1/projects", headers=auth(token)).status_code == 200

@@ -143,9 +143,13 @@ def test_the_api_pages_through_the_projects(factory, client, token):
     db.session.commit()
     first = client.get(f"/api/v1/projects?call={call.id}", headers=auth(token)).get_json()
     assert first["total"] == 52 and len(first["items"]) == 50
-    assert first["next"] == f"/api/v1/projects?page=2&call={call.id}"
+    assert (first["page"], first["per_page"], first["pages"]) == (1, 50, 2)
+    assert first["next"] == f"/api/v1/projects?call={call.id}&page=2"
     second = client.get(first["next"], headers=auth(token)).get_json()
-    assert len(second["items"]) == 2 and second["next"] is None
+    assert len(second["items"]) == 2 and second["next"] is None and second["page"] == 2
+    # a page past the last is a 404, as on the other lists
+    past = client.get(f"/api/v1/projects?call={call.id}&page=3", headers=auth(token))
+    assert past.status_code == 404 and past.is_json
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
 
 
