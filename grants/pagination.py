@@ -50,9 +50,15 @@ class Page:
 
 
 def requested_page(name: str = "page") -> int:
-    """The page number asked for (1 when absent); anything but a whole number from 1 on, an empty one
-    too (no form sends it, and the API documents an integer), is a 400."""
-    return int_arg(name, 1, minimum=1, empty_is_default=False)
+    """The page number asked for (1 when absent or empty, as on every page's links and forms); anything
+    but a whole number from 1 on is a 400."""
+    return int_arg(name, 1, minimum=1)
+
+
+def requested_api_page() -> int:
+    """An API list's ?page=: as requested_page, but an empty one is a 400 too (the OpenAPI document
+    says integer, and a client that sends `page=` has a bug to hear about)."""
+    return int_arg("page", 1, minimum=1, empty_is_default=False)
 
 
 def page_of(number: int, size: int, total: int) -> Page:

@@ -13,7 +13,7 @@ from ..exports.openapi import (
 )
 from ..extensions import db
 from ..money import api_amount
-from ..pagination import api_page_fields, page_of, requested_page
+from ..pagination import api_page_fields, page_of, requested_api_page
 from ..timeutil import iso_local
 from .queries import ApiApplicationRow, api_application_count, api_application_rows
 from .states import ApplicationStatus
@@ -41,7 +41,7 @@ def call_applications(call_id: int):
     if call_exists is None:
         abort(404)
     status = enum_arg("status", ApplicationStatus)
-    number = requested_page()
+    number = requested_api_page()
     # The total in SQL, then one query for the page: rows with their figures (no ORM objects).
     page = page_of(number, APPLICATIONS_PER_PAGE, api_application_count(call_id, status))
     rows = api_application_rows(call_id, status, page)

@@ -12,7 +12,7 @@ from ..exports.openapi import (
     paged_list_of, register,
 )
 from ..money import api_amount, format_decimal
-from ..pagination import api_page_fields, page_of, requested_page
+from ..pagination import api_page_fields, page_of, requested_api_page
 from ..timeutil import iso_local
 from . import queries
 from .models import Call
@@ -62,7 +62,7 @@ def call_json(call: Call) -> dict:
 @token_required
 def calls_list():
     status = enum_arg("status", CallStatus)
-    number = requested_page()
+    number = requested_api_page()
     page = page_of(number, CALLS_PER_PAGE, queries.count_calls_for_api(g.api_user, status))
     calls = queries.all_calls_for_api(g.api_user, status, limit=page.size, offset=page.offset)
     return jsonify({"items": [call_json(c) for c in calls], **api_page_fields(page)})

@@ -11,7 +11,7 @@ from ..accounts.operations import hash_token
 from ..extensions import db
 from ..i18n import _
 from ..organisations.models import Organisation
-from ..pagination import api_page_fields, page_of, requested_page
+from ..pagination import api_page_fields, page_of, requested_api_page
 from ..timeutil import utcnow
 from .openapi import ORGANISATIONS_PER_PAGE, openapi_document
 
@@ -60,7 +60,7 @@ def openapi():
 @bp.route("/organisations")
 @token_required
 def organisations():
-    number = requested_page()
+    number = requested_api_page()
     page = page_of(number, ORGANISATIONS_PER_PAGE, db.session.scalar(sa.select(sa.func.count(Organisation.id))))
     rows = db.session.scalars(sa.select(Organisation).order_by(Organisation.name, Organisation.id)
                               .limit(page.size).offset(page.offset)).all()

@@ -13,7 +13,7 @@ from flask import jsonify
 from ..calls.models import Call
 from ..extensions import db
 from ..money import api_amount
-from ..pagination import api_page_fields, page_of, requested_page
+from ..pagination import api_page_fields, page_of, requested_api_page
 from .api import bp, token_required
 from .openapi import (
     AMOUNT, AWARDS_PER_PAGE, BAD_REQUEST, NOT_FOUND, UNAUTHORISED, id_parameter, page_parameter, paged_list_of,
@@ -51,7 +51,7 @@ def award_json(award: ApiAward) -> dict:
 def call_awards_list(call_id: int):
     call = db.get_or_404(Call, call_id)
     found = call_awards(call)
-    page = page_of(requested_page(), AWARDS_PER_PAGE, len(found.awards))
+    page = page_of(requested_api_page(), AWARDS_PER_PAGE, len(found.awards))
     items = found.awards[page.offset:page.offset + page.size]  # a call has tens of awards: sliced, not paged in SQL
     committed = found.committed
     return jsonify({

@@ -17,7 +17,7 @@ from ..exports.openapi import AMOUNT, BAD_REQUEST, NOT_FOUND, UNAUTHORISED, page
 from ..extensions import db
 from ..money import api_amount
 from ..organisations.models import Organisation
-from ..pagination import api_page_fields, page_of, requested_page
+from ..pagination import api_page_fields, page_of, requested_api_page
 from . import queries
 from .rules import ProjectStatus
 
@@ -47,7 +47,7 @@ def project_json(facts: queries.ProjectFacts) -> dict:
 def projects_list():
     # an API takes what its document says: an empty ?call= or ?page= is not an integer, so a 400
     call_id = int_arg("call", 0, minimum=1, empty_is_default=False) if "call" in request.args else None
-    number = requested_page()
+    number = requested_api_page()
     if call_id is not None and db.session.get(Call, call_id) is None:
         abort(404)
     query = queries.projects_query(g.api_user).join(Application, Project.application_id == Application.id).join(
