@@ -10,6 +10,8 @@ The rules, shared by every form of every part:
   gets a message that names the bound.
 - Dates: dd-mm-jjjj (also d/m/jjjj and d.m.jjjj) or the ISO form a date picker sends.
 - A typed value that cannot be read is shown again as it was typed, with the message beside it.
+- Rows of a table: a limit that a save is checked against, with a message; posted rows are never
+  dropped silently (RowList).
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, FieldList, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -278,3 +281,33 @@ def loaded_version(raw: str | None) -> int | None:
     """The version a form was loaded with (a hidden field), or None when it is missing or mangled."""
     text = (raw or "").strip()
     return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+# --------------------------------------------------------------------------- rows
+
+class RowList(FieldList):
+    """The rows of a table (budget lines, contributions, a call's criteria) with a limit that is checked,
+    never assumed.
+
+    WTForms' max_entries cuts posted rows beyond it silently and fails with an AssertionError when
+    the saved rows and the blank ones offered for new entries exceed it. Here nothing breaks on what
+    was saved: a page shows every saved row, and a save is checked by the form (`too_many`) with a
+    message that names the limit. Posted rows beyond a generous hard cap are not even read."""
+
+    def __init__(self, unbound_field, *, limit: int, **kwargs):
+        super().__init__(unbound_field, min_entries=0, max_entries=None, **kwargs)
+        self.type = "FieldList"  # what templates and the error summary look for
+        self.limit = limit
+        self.hard_cap = 2 * limit + 20  # rows that may be blank or marked for removal
+        self.posted = 0
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.posted = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        self.max_entries = self.hard_cap if formdata else None  # only posted rows are capped
+        try:
+            super().process(formdata, data, extra_filters)
+        finally:
+            self.max_entries = None
+
+    def too_many(self, kept: int) -> bool:
+        return kept > self.limit or self.posted > self.hard_cap

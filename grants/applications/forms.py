@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField
-from wtforms.utils import unset_value
+from wtforms import BooleanField, Form, FormField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
 from .. import forms_common
-from ..forms_common import REQUIRED, AmountField, DateField, DecimalField, Line, WholeNumberField, loaded_version
+from ..forms_common import (
+    REQUIRED, AmountField, DateField, DecimalField, Line, RowList, WholeNumberField, loaded_version,
+)
 from ..i18n import _, lazy_gettext
 from ..money import format_eur
 from ..organisations.identifiers import IdentifierError, parse_belgian_iban
@@ -78,33 +79,6 @@ class ActivitiesForm(SectionForm):
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_("De einddatum ligt voor de begindatum."))
-
-
-class RowList(FieldList):
-    """The rows of a table (budget lines, contributions) with a limit that is checked, never assumed.
-
-    WTForms' max_entries cuts posted rows beyond it silently and fails with an AssertionError when
-    the saved rows and the blank ones offered for new entries exceed it. Here nothing breaks on what
-    was saved: a page shows every saved row, and a save is checked by the form (`too_many`) with a
-    message that names the limit. Posted rows beyond a generous hard cap are not even read."""
-
-    def __init__(self, unbound_field, *, limit: int, **kwargs):
-        super().__init__(unbound_field, min_entries=0, max_entries=None, **kwargs)
-        self.type = "FieldList"  # what templates and the error summary look for
-        self.limit = limit
-        self.hard_cap = 2 * limit + 20  # rows that may be blank or marked for removal
-        self.posted = 0
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        self.posted = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
-        self.max_entries = self.hard_cap if formdata else None  # only posted rows are capped
-        try:
-            super().process(formdata, data, extra_filters)
-        finally:
-            self.max_entries = None
-
-    def too_many(self, kept: int) -> bool:
-        return kept > self.limit or self.posted > self.hard_cap
 
 
 class BudgetLineForm(Form):

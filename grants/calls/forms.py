@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import _, lazy_gettext
 from ..forms_common import (
-    REQUIRED, AmountField, DateField, DecimalField, TypedField, WholeNumberField, clean_line, clean_text,
+    REQUIRED, AmountField, DateField, DecimalField, RowList, TypedField, WholeNumberField, clean_line, clean_text,
     positive_amount, positive_number, required_value,
 )
 from ..organisations.identifiers import IdentifierError, normalise_kbo
@@ -35,6 +35,9 @@ from .states import CALL_KIND_LABELS, SELECTION_MODE_LABELS, TRIGGER_LABELS, Cal
 
 MAX_LINES = 1000
 BLANK_ROWS = 2
+MAX_CRITERIA = 60
+MAX_KPIS = 60
+MAX_TRANCHES = 20
 
 
 def _ascii_digits(text: str, length: int) -> bool:
@@ -276,9 +279,9 @@ class CallForm(FlaskForm):
                                description=lazy_gettext("Bijvoorbeeld 6, 12, 24. Een eindverslag is altijd "
                                                         "verplicht."))
 
-    criteria = FieldList(FormField(CriterionRow), max_entries=60)
-    kpis = FieldList(FormField(KpiRow), max_entries=60)
-    tranches = FieldList(FormField(TrancheRow), max_entries=20)
+    criteria = RowList(FormField(CriterionRow), limit=MAX_CRITERIA)
+    kpis = RowList(FormField(KpiRow), limit=MAX_KPIS)
+    tranches = RowList(FormField(TrancheRow), limit=MAX_TRANCHES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,7 +300,7 @@ class CallForm(FlaskForm):
                 continue
             rows = getattr(self, name)
             for _blank in range(count):
-                if rows.max_entries and len(rows.entries) >= rows.max_entries:
+                if len(rows.entries) >= rows.limit:
                     break
                 positions = [r.form.position.data for r in rows.entries if r.form.position.data]
                 entry = rows.append_entry()
@@ -360,6 +363,22 @@ class CallForm(FlaskForm):
             return None
 
     def _check_lists(self) -> None:
+        counts = {}
+        for name in ("criteria", "kpis", "tranches"):
+            rows = getattr(self, name)
+            kept = len(self.kept_rows(rows))
+            if rows.too_many(kept):  # refused with every row shown again, never cut off silently
+                counts[name] = {"limit": rows.limit, "count": max(kept, rows.posted)}
+        if "criteria" in counts:
+            self.list_errors["criteria"].append(
+                _("Een oproep heeft hoogstens %(limit)s beoordelingscriteria; u gaf er %(count)s.",
+                  **counts["criteria"]))
+        if "kpis" in counts:
+            self.list_errors["kpis"].append(
+                _("Een oproep heeft hoogstens %(limit)s indicatoren (KPI's); u gaf er %(count)s.", **counts["kpis"]))
+        if "tranches" in counts:
+            self.list_errors["tranches"].append(
+                _("Een oproep heeft hoogstens %(limit)s betalingsschijven; u gaf er %(count)s.", **counts["tranches"]))
         criteria = self.kept_rows(self.criteria)
         if all(not r.form.weight.errors for r in criteria):
             problem = weights_problem([r.form.weight.data for r in criteria if r.form.weight.data is not None])

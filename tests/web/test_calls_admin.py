@@ -295,6 +295,42 @@ def test_more_blank_rows_without_javascript_and_without_saving(admin, factory):
     assert db.session.get(Call, call.id).title != "Nog niet bewaard"
 
 
+def _tranche_rows(count: int, percent: str) -> dict:
+    rows = {}
+    for n in range(count):
+        rows.update({f"tranches-{n}-label": f"Schijf {n + 1}", f"tranches-{n}-percent": percent,
+                     f"tranches-{n}-trigger": TriggerKind.AWARD.value, f"tranches-{n}-position": str(n + 1)})
+    return rows
+
+
+def test_rows_past_a_lists_limit_are_refused_and_shown_again_never_cut_off(admin):
+    fields = {k: v for k, v in _valid_counter_voices(admin).items() if not k.startswith("tranches-")}
+    criteria = {}
+    for n in range(61):
+        criteria.update({f"criteria-{n}-name": f"Criterium {n + 1}", f"criteria-{n}-weight": "1",
+                         f"criteria-{n}-scale_min": "0", f"criteria-{n}-scale_max": "10",
+                         f"criteria-{n}-position": str(n + 1)})
+    fields = {k: v for k, v in fields.items() if not k.startswith("criteria-")}
+    response = _post(admin, "/admin/calls/new?kind=counter_voices", {**fields, **criteria, **_tranche_rows(21, "5")})
+    assert response.status_code == 400
+    html = page(response)
+    assert "Een oproep heeft hoogstens 60 beoordelingscriteria; u gaf er 61." in html
+    assert "Een oproep heeft hoogstens 20 betalingsschijven; u gaf er 21." in html
+    # every typed row comes back, the 61st criterion and the 21st tranche too
+    assert 'value="Criterium 61"' in html and 'value="Schijf 21"' in html
+    assert db.session.scalars(sa.select(Call)).first() is None
+
+
+def test_a_list_at_its_limit_is_saved(admin):
+    fields = {k: v for k, v in _valid_counter_voices(admin).items() if not k.startswith("tranches-")}
+    response = _post(admin, "/admin/calls/new?kind=counter_voices", {**fields, **_tranche_rows(20, "5")})
+    assert response.status_code == 302, page(response)
+    assert [t.percent for t in _only_call().tranches] == [D("5.00")] * 20
+    # no blank rows past the limit: the edit page of a full list offers no new tranche
+    html = admin.get(f"/admin/calls/{_only_call().id}/edit").get_data(as_text=True)
+    assert 'name="tranches-19-label"' in html and 'name="tranches-20-label"' not in html
+
+
 # --------------------------------------------------------------------------- concurrent edits
 
 
