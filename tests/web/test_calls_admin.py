@@ -282,6 +282,18 @@ def test_criteria_are_edited_in_place_reordered_removed_and_added(admin, factory
                                       "Relevantie voor de wijk (gewicht 50.00, schaal 0-10, verplicht)"]
 
 
+def test_an_invalid_edit_is_a_400_with_what_was_typed(admin, factory):
+    call = factory.call(status=CallStatus.DRAFT)
+    db.session.commit()
+    fields = read_form(admin.get(f"/admin/calls/{call.id}/edit").get_data(as_text=True))
+    response = _post(admin, f"/admin/calls/{call.id}/edit", change(fields, title="Nieuwe titel", envelope="veel"))
+    assert response.status_code == 400
+    html = page(response)
+    assert "Geef een bedrag in euro" in html and 'value="Nieuwe titel"' in html and 'value="veel"' in html
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).title != "Nieuwe titel"
+
+
 def test_more_blank_rows_without_javascript_and_without_saving(admin, factory):
     call = factory.call(status=CallStatus.DRAFT)
     db.session.commit()
