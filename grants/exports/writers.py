@@ -25,17 +25,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-
 from typing import TYPE_CHECKING
 
 from grants.money import format_eur, to_cents
 from grants.timeutil import to_local
 
 if TYPE_CHECKING:
+    # imported by the functions that write a workbook: pandas and xlsxwriter are about a fifth of a
+    # second of every start and restart, and 25 MB per worker, for a file an admin asks for now and then
     import pandas as pd
-
-# pandas and xlsxwriter are imported by the functions that write a workbook: together about a third
-# of a second of the app's start (and of every restart), for a file an admin asks for now and then.
 
 __all__ = [
     "AWARDS_SHEET",

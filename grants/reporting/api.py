@@ -1,7 +1,7 @@
 """Read-only API: the projects of a call, with their status and money (attached to the api blueprint).
 
-GET /api/v1/projects?call=<id>&page=<n>: 50 projects a page, by organisation; `total` counts every
-project of the filter and `next` is the address of the next page (null on the last).
+GET /api/v1/projects?call=<id>&page=<n>: 50 projects a page, by organisation, with the page fields of
+every API list (grants.pagination.api_page_fields); an empty or non-numeric `call` or `page` is a 400.
 """
 from __future__ import annotations
 
