@@ -25,15 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from grants.money import format_eur, to_cents
 from grants.timeutil import to_local
-
-if TYPE_CHECKING:
-    # imported by the functions that write a workbook: pandas and xlsxwriter are about a fifth of a
-    # second of every start and restart, and 25 MB per worker, for a file an admin asks for now and then
-    import pandas as pd
 
 __all__ = [
     "AWARDS_SHEET",
@@ -189,8 +187,6 @@ def _cell(value: object, kind: str) -> object:
 
 
 def _frame(rows: Sequence[object], columns: tuple) -> pd.DataFrame:
-    import pandas as pd
-
     data = {header: [_cell(getattr(r, attr), kind) for r in rows] for header, attr, kind in columns}
     # object dtype: Decimal and int stay what they are (no float NaN ranks, no rounding)
     return pd.DataFrame(data, columns=[c[0] for c in columns], dtype=object)
@@ -242,8 +238,6 @@ def awards_xlsx(award_rows: Sequence[AwardRow], application_rows: Sequence[Appli
     """The award workbook of one call. `progress_callback(n)` gets the number of data rows written
     so far over all sheets (the total is the three lengths together). With `budget`, the call's
     figures follow the totals row (see `_write_budget`)."""
-    import pandas as pd
-
     buffer = io.BytesIO()
     options = {
         # a text is a text: no formulas, links or numbers made out of what an applicant typed
@@ -282,8 +276,6 @@ def _write_totals(sheet, award_rows: Sequence[AwardRow], formats: dict) -> None:
     The formulas carry their computed value too, so readers that do not calculate (a preview,
     openpyxl with data_only) show the right total. The autofilter stops above this row.
     """
-    from xlsxwriter.utility import xl_col_to_name
-
     total_row = len(award_rows) + 1
     sheet.write_string(total_row, 0, "Totaal", formats["total_label"])
     for index, (_header, attr, _kind) in enumerate(_AWARD_COLUMNS):
@@ -314,8 +306,6 @@ def _write_budget(sheet, award_rows: Sequence[AwardRow], budget: BudgetSummary, 
     typed into the sheet carries through, and a mismatch such as the 182.00 of counter-voices 2017
     is in the file the minister receives.
     """
-    from xlsxwriter.utility import xl_col_to_name
-
     letter = xl_col_to_name(_AWARDED_COLUMN)
     total_cell = f"{letter}{len(award_rows) + 2}"  # the totals row, 1-based
     total = sum((r.awarded for r in award_rows), Decimal("0.00"))
@@ -434,8 +424,6 @@ def _bench_rows(n: int) -> list[ApplicationRow]:
 def bench_export(n: int = 10_000) -> tuple[float, float]:
     """(seconds for awards_xlsx with n application rows, seconds writing the same cells with plain
     xlsxwriter write_row), for the project's bench (export_10k_s, export_raw_10k_s)."""
-    import xlsxwriter
-
     rows = _bench_rows(n)
     started = time.perf_counter()
     awards_xlsx([], rows, [], call_title="Bench")

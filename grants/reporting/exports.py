@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from ..exports.writers import DATETIME_FORMAT, EURO_FORMAT, neutralise
 from ..money import to_cents
 from ..timeutil import to_local
-
-if TYPE_CHECKING:
-    import pandas as pd  # imported where a workbook is written (see grants.exports.writers)
 
 DATE_FORMAT = "dd-mm-yyyy"
 REGISTER_SHEET = "Betalingen"
@@ -113,8 +111,6 @@ def _cell(value, kind: str):
 
 
 def _sheet(writer, name: str, rows: Sequence[object], columns: tuple, formats: dict, *, totals: bool = False) -> None:
-    import pandas as pd
-
     frame = pd.DataFrame({header: [_cell(getattr(r, attr), kind) for r in rows] for header, attr, kind in columns},
                          columns=[c[0] for c in columns], dtype=object)
     sheet = writer.book.add_worksheet(name)
@@ -140,8 +136,6 @@ def _sheet(writer, name: str, rows: Sequence[object], columns: tuple, formats: d
 
 
 def _workbook(title: str, sheets: list[tuple[str, Sequence[object], tuple, bool]]) -> bytes:
-    import pandas as pd
-
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:

@@ -50,15 +50,3 @@ def test_warming_up_configures_the_mappers_and_loads_every_template(tmp_path):
     names = app.jinja_env.list_templates(extensions=("html", "txt"))
     assert "base.html" in loaded and set(names) <= loaded
 
-
-def test_the_app_starts_without_the_spreadsheet_libraries():
-    """pandas and xlsxwriter are a third of a second of every (re)start and memory in every worker; they
-    are imported by the first workbook written (the export tests check the workbooks themselves)."""
-    import subprocess
-    import sys
-    script = ("import sys; from grants import create_app; "
-              "create_app({'GRANTS_ENV': 'testing', 'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
-              "print(sorted(m for m in ('pandas', 'xlsxwriter') if m in sys.modules))")
-    root = Path(__file__).resolve().parents[2]
-    loaded = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() == "[]", loaded.stderr
