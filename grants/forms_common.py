@@ -311,3 +311,7 @@ class RowList(FieldList):
 
     def too_many(self, kept: int) -> bool:
         return kept > self.limit or self.posted > self.hard_cap
+
+    def given(self, kept: int) -> int:
+        """How many rows to name in the refusal: those kept, or all posted if the hard cap cut some."""
+        return max(kept, self.posted)

@@ -108,7 +108,7 @@ class BudgetForm(SectionForm):
         if self.lines.too_many(kept):
             self.limit_error = _("Een begroting heeft hoogstens %(limit)s kostenposten; u gaf er %(count)s. Voeg "
                                  "gelijkaardige kosten samen in één post.", limit=MAX_BUDGET_LINES,
-                                 count=max(kept, self.lines.posted))
+                                 count=self.lines.given(kept))
             ok = False
         for entry in self.lines:
             line = entry.form
@@ -163,7 +163,7 @@ class FinancingForm(SectionForm):
         if self.third_party.too_many(kept):
             self.limit_error = _("Hoogstens %(limit)s bijdragen van derden; u gaf er %(count)s. Voeg bijdragen van "
                                  "dezelfde bron samen.", limit=MAX_THIRD_PARTY_ROWS,
-                                 count=max(kept, self.third_party.posted))
+                                 count=self.third_party.given(kept))
             ok = False
         for entry in self.third_party:
             line = entry.form

@@ -363,23 +363,19 @@ class CallForm(FlaskForm):
             return None
 
     def _check_lists(self) -> None:
-        counts = {}
-        for name in ("criteria", "kpis", "tranches"):
+        kept = {name: self.kept_rows(getattr(self, name)) for name in ("criteria", "kpis", "tranches")}
+        too_many = {
+            "criteria": lambda **n: _("Een oproep heeft hoogstens %(limit)s beoordelingscriteria; u gaf er "
+                                      "%(count)s.", **n),
+            "kpis": lambda **n: _("Een oproep heeft hoogstens %(limit)s indicatoren (KPI's); u gaf er %(count)s.", **n),
+            "tranches": lambda **n: _("Een oproep heeft hoogstens %(limit)s betalingsschijven; u gaf er %(count)s.",
+                                      **n),
+        }
+        for name, message in too_many.items():
             rows = getattr(self, name)
-            kept = len(self.kept_rows(rows))
-            if rows.too_many(kept):  # refused with every row shown again, never cut off silently
-                counts[name] = {"limit": rows.limit, "count": max(kept, rows.posted)}
-        if "criteria" in counts:
-            self.list_errors["criteria"].append(
-                _("Een oproep heeft hoogstens %(limit)s beoordelingscriteria; u gaf er %(count)s.",
-                  **counts["criteria"]))
-        if "kpis" in counts:
-            self.list_errors["kpis"].append(
-                _("Een oproep heeft hoogstens %(limit)s indicatoren (KPI's); u gaf er %(count)s.", **counts["kpis"]))
-        if "tranches" in counts:
-            self.list_errors["tranches"].append(
-                _("Een oproep heeft hoogstens %(limit)s betalingsschijven; u gaf er %(count)s.", **counts["tranches"]))
-        criteria = self.kept_rows(self.criteria)
+            if rows.too_many(len(kept[name])):  # refused with every row shown again, never cut off silently
+                self.list_errors[name].append(message(limit=rows.limit, count=rows.given(len(kept[name]))))
+        criteria = kept["criteria"]
         if all(not r.form.weight.errors for r in criteria):
             problem = weights_problem([r.form.weight.data for r in criteria if r.form.weight.data is not None])
             if problem:
@@ -392,10 +388,10 @@ class CallForm(FlaskForm):
             # allowed in a draft, refused when publishing: say it now, without refusing the save
             self.list_warnings["criteria"].append(
                 _("Let op: een competitieve oproep heeft beoordelingscriteria nodig voor ze gepubliceerd kan worden."))
-        kpi_names = [(r.form.name.data or "").lower() for r in self.kept_rows(self.kpis)]
+        kpi_names = [(r.form.name.data or "").lower() for r in kept["kpis"]]
         if len(set(kpi_names)) != len(kpi_names):
             self.list_errors["kpis"].append(_("Twee KPI's hebben dezelfde naam."))
-        tranches = self.kept_rows(self.tranches)
+        tranches = kept["tranches"]
         if all(not r.form.percent.errors for r in tranches):
             problem = tranches_problem([r.form.percent.data for r in tranches if r.form.percent.data is not None])
             if problem:
